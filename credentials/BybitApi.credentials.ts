@@ -1,0 +1,118 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { ENVIRONMENTS } from './common/bybit/endpoints';
+import { BYBIT_ERRORS } from './common/bybit/errors';
+import { signBybitRequest, type BybitCredentialData } from './common/bybit/request';
+
+const environmentOptions = [
+	...Object.entries(ENVIRONMENTS).map(([value, env]) => ({ name: env.name, value })),
+	{ name: 'Custom (Sandbox or Proxy)', value: 'custom' },
+].sort((a, b) => a.name.localeCompare(b.name));
+
+/** Bybit answers auth failures with HTTP 200 and a retCode: each gets its own message. */
+const AUTH_FAILURE_CODES = [10002, 10003, 10004, 10005, 10007, 10009, 10010, 10028, 33004] as const;
+
+export class BybitApi implements ICredentialType {
+	name = 'bybitApi';
+
+	displayName = 'Bybit API';
+
+	icon: Icon = { light: 'file:../icons/bybit.svg', dark: 'file:../icons/bybit.dark.svg' };
+
+	documentationUrl = 'https://bybit-exchange.github.io/docs/v5/guide';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			options: environmentOptions,
+			default: 'mainnet',
+			description: 'Which Bybit to talk to. API keys only work on the environment that created them.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:8790',
+			description: 'REST base URL of a Bybit-compatible server (sandbox or proxy), without a path',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'WebSocket Base URL',
+			name: 'wsBaseUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'ws://127.0.0.1:8790',
+			description: 'WebSocket base URL, without a path. Empty means the Base URL with ws:// or wss://.',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Signature Method',
+			name: 'signatureMethod',
+			type: 'options',
+			options: [
+				{ name: 'HMAC (System-Generated Key)', value: 'hmac' },
+				{ name: 'RSA (Self-Generated Key)', value: 'rsa' },
+			],
+			default: 'hmac',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+		},
+		{
+			displayName: 'API Secret',
+			name: 'apiSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { signatureMethod: ['hmac'] } },
+		},
+		{
+			displayName: 'RSA Private Key',
+			name: 'rsaPrivateKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: '-----BEGIN PRIVATE KEY-----',
+			description: 'PEM private key whose public key is registered with the API key on Bybit',
+			displayOptions: { show: { signatureMethod: ['rsa'] } },
+		},
+		{
+			displayName: 'Receive Window (Ms)',
+			name: 'recvWindow',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 5000,
+			description: 'How long after its timestamp Bybit accepts a signed request',
+		},
+	];
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return signBybitRequest(credentials as BybitCredentialData, requestOptions);
+	}
+
+	test: ICredentialTestRequest = {
+		request: { method: 'GET', url: '/v5/user/query-api' },
+		rules: AUTH_FAILURE_CODES.map((code) => ({
+			type: 'responseSuccessBody' as const,
+			properties: { key: 'retCode', value: code, message: `Bybit rejected the key (retCode ${code}): ${BYBIT_ERRORS[code].hint}` },
+		})),
+	};
+}

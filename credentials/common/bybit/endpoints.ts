@@ -1,0 +1,63 @@
+/**
+ * Bybit hosts per environment, as data. Sources: Bybit V5 docs, guide.mdx and
+ * demo.mdx (REST), websocket/wss-authentication.mdx (streams).
+ */
+export const ENVIRONMENTS = {
+	mainnet: { name: 'Mainnet', rest: 'https://api.bybit.com', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream.bybit.com' },
+	mainnetBytick: { name: 'Mainnet (Bytick Host)', rest: 'https://api.bytick.com', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream.bybit.com' },
+	testnet: { name: 'Testnet', rest: 'https://api-testnet.bybit.com', wsPublic: 'wss://stream-testnet.bybit.com', wsPrivate: 'wss://stream-testnet.bybit.com' },
+	demo: { name: 'Demo Trading', rest: 'https://api-demo.bybit.com', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream-demo.bybit.com' },
+	netherlands: { name: 'Netherlands (Bybit.nl)', rest: 'https://api.bybit.nl', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream.bybit.com' },
+	turkey: { name: 'Turkey (Bybit.tr)', rest: 'https://api.bybit.tr', wsPublic: 'wss://stream.bybit.tr', wsPrivate: 'wss://stream.bybit.tr' },
+	kazakhstan: { name: 'Kazakhstan (Bybit.kz)', rest: 'https://api.bybit.kz', wsPublic: 'wss://stream.bybit.kz', wsPrivate: 'wss://stream.bybit.kz' },
+	georgia: { name: 'Georgia (Bybitgeorgia.ge)', rest: 'https://api.bybitgeorgia.ge', wsPublic: 'wss://stream.bybitgeorgia.ge', wsPrivate: 'wss://stream.bybitgeorgia.ge' },
+	uae: { name: 'United Arab Emirates (Bybit.ae)', rest: 'https://api.bybit.ae', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream.bybit.com' },
+	eea: { name: 'EEA (Bybit.eu)', rest: 'https://api.bybit.eu', wsPublic: 'wss://stream.bybit.com', wsPrivate: 'wss://stream.bybit.com' },
+	indonesia: { name: 'Indonesia (Bybit.id)', rest: 'https://api.bybit.id', wsPublic: 'wss://stream.bybit.id', wsPrivate: 'wss://stream.bybit.id' },
+	japan: { name: 'Japan (Manepa.jp)', rest: 'https://api.manepa.jp', wsPublic: 'wss://stream.manepa.jp', wsPrivate: 'wss://stream.manepa.jp' },
+} as const;
+
+export type PresetEnvironment = keyof typeof ENVIRONMENTS;
+export type Environment = PresetEnvironment | 'custom';
+
+export interface HostSettings {
+	environment?: string;
+	baseUrl?: string;
+	wsBaseUrl?: string;
+}
+
+function trimSlash(url: string): string {
+	return url.replace(/\/+$/, '');
+}
+
+function preset(environment: string | undefined) {
+	const key = (environment ?? 'mainnet') as PresetEnvironment;
+	return ENVIRONMENTS[key] ?? ENVIRONMENTS.mainnet;
+}
+
+/** REST base URL (no trailing slash) for a credential's environment. */
+export function restBaseUrl(settings: HostSettings): string {
+	if (settings.environment === 'custom') return trimSlash(settings.baseUrl ?? '');
+	return preset(settings.environment).rest;
+}
+
+/** WebSocket base (no path) for private or public streams. */
+export function wsBaseUrl(settings: HostSettings, kind: 'public' | 'private'): string {
+	if (settings.environment === 'custom') {
+		const explicit = trimSlash(settings.wsBaseUrl ?? '');
+		if (explicit) return explicit;
+		return restBaseUrl(settings).replace(/^http/, 'ws');
+	}
+	const env = preset(settings.environment);
+	return kind === 'private' ? env.wsPrivate : env.wsPublic;
+}
+
+export type StreamCategory = 'spot' | 'linear' | 'inverse' | 'option';
+
+export function wsPrivateUrl(settings: HostSettings): string {
+	return `${wsBaseUrl(settings, 'private')}/v5/private`;
+}
+
+export function wsPublicUrl(settings: HostSettings, category: StreamCategory): string {
+	return `${wsBaseUrl(settings, 'public')}/v5/public/${category}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * Bybit retCodes worth a hint: what went wrong and what to do about it.
+ * Source: Bybit V5 docs, error.mdx. Kept small on purpose: the message Bybit
+ * sends (`retMsg`) is always shown; the hint adds the fix.
+ */
+export interface BybitErrorInfo {
+	hint: string;
+	/** Safe to retry the same request unchanged (after a wait). */
+	retryable?: boolean;
+}
+
+export const BYBIT_ERRORS: Readonly<Record<number, BybitErrorInfo>> = {
+	[-1]: { hint: 'The request expired before Bybit processed it. Check that this machine\'s clock is synchronised (NTP).' },
+	429: { hint: 'Bybit\'s trading service is under high load. Retry shortly.', retryable: true },
+	10000: { hint: 'Bybit timed out. For orders the outcome is unknown: look the order up before sending it again.' },
+	10001: { hint: 'A request parameter is missing or invalid. Check the field named in the message against Bybit\'s documentation for this endpoint.' },
+	10002: { hint: 'The request timestamp is outside the receive window. Synchronise this machine\'s clock (NTP) or raise "Receive Window" in the credential.' },
+	10003: { hint: 'The API key is not valid on this environment. Keys are bound to one environment: a testnet key fails on mainnet, a demo-trading key only works with "Demo Trading". Check the key and the credential\'s Environment.' },
+	10004: { hint: 'The signature does not match. The API secret (or RSA private key) is probably wrong: copy it again from Bybit\'s API management page.' },
+	10005: { hint: 'The API key lacks the permission this call needs (read-only key, or a permission such as Contract/Spot/Wallet not ticked). Edit the key\'s permissions on Bybit.' },
+	10006: { hint: 'Rate limit reached for this endpoint. Slow down or process fewer items per second.', retryable: true },
+	10007: { hint: 'Bybit could not authenticate the user. Check the key is active.' },
+	10008: { hint: 'The account is banned from this action. Check the account mode and status on Bybit.' },
+	10009: { hint: 'This region is restricted by Bybit.' },
+	10010: { hint: 'This machine\'s IP address is not in the key\'s IP whitelist. Add the n8n server\'s public IP to the key on Bybit, or remove the IP restriction.' },
+	10016: { hint: 'Bybit reported an internal error or is restarting. Retry shortly.', retryable: true },
+	10017: { hint: 'Bybit does not know this path. Check the environment\'s base URL.' },
+	10024: { hint: 'Bybit\'s compliance rules blocked this request.' },
+	10027: { hint: 'Transactions are banned on this account.' },
+	10028: { hint: 'This endpoint is only available to Unified Trading Account users.' },
+	10029: { hint: 'The symbol is not allowed for this key (symbol whitelist).' },
+	33004: { hint: 'The API key has expired. Create a new key on Bybit.' },
+	110001: { hint: 'The order does not exist (or is already closed). Check orderId / orderLinkId and the category.' },
+	110003: { hint: 'The order price is outside the allowed range. Check the price against the mark price and the instrument\'s price limits.' },
+	110004: { hint: 'Wallet balance is insufficient for this order.' },
+	110007: { hint: 'Available balance is insufficient for this order. Reduce the quantity or add funds.' },
+	110012: { hint: 'Available balance is insufficient.' },
+	110017: { hint: 'The quantity rounds to zero for this instrument. Check qtyStep and minOrderQty.' },
+	110025: { hint: 'The position mode is already set to this value.' },
+	110026: { hint: 'The margin mode is already set to this value.' },
+	110043: { hint: 'The leverage is already set to this value.' },
+	110072: { hint: 'This orderLinkId was already used. Each order needs a unique orderLinkId; the existing order can be looked up by it.' },
+	110079: { hint: 'The order is being processed. Retry shortly.', retryable: true },
+	110094: { hint: 'The order value is below the instrument\'s minimum notional. Increase the quantity.' },
+	170141: { hint: 'This orderLinkId was already used (spot). The existing order can be looked up by it.' },
+	170213: { hint: 'The order does not exist (spot).' },
+	131214: { hint: 'This transferId was already used. Generate a new one for a new transfer.' },
+	34040: { hint: 'Nothing was changed: the TP/SL is already set to these values, or a required field is missing.' },
+};
+
+/** Codes that mean "nothing to change": callers may treat them as a no-op. */
+export const NOT_MODIFIED_CODES: ReadonlySet<number> = new Set([110025, 110026, 110043, 34040]);
+
+export function bybitErrorHint(retCode: number): string | undefined {
+	return BYBIT_ERRORS[retCode]?.hint;
+}

@@ -1,0 +1,281 @@
+/**
+ * The one way every node talks to Bybit's REST API. Signing happens in the
+ * credential (`authenticate`); here: rate limiting, Bybit's HTTP-200 errors,
+ * clock re-sync on 10002, bounded retries of calls that are safe to repeat,
+ * and cursor pagination.
+ */
+import {
+	NodeApiError,
+	sleep,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type IHttpRequestOptions,
+	type ILoadOptionsFunctions,
+	type IPollFunctions,
+	type ITriggerFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
+import { restBaseUrl, type HostSettings } from '../../../credentials/common/bybit/endpoints';
+import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
+import { acquire, blockUntil, documentedLimit, observe, MAX_RESET_WAIT_MS } from './rateLimiter';
+
+export type BybitContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| ITriggerFunctions
+	| IPollFunctions
+	| IHookFunctions;
+
+export interface BybitEnvelope<T = IDataObject> {
+	retCode: number;
+	retMsg: string;
+	result: T;
+	retExtInfo?: IDataObject;
+	time?: number;
+	[key: string]: unknown;
+}
+
+export interface BybitRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/**
+	 * Whether the request may be sent again unchanged after a transient failure
+	 * (timeout, reset, 5xx, 429, 10006). Defaults to true for GET and false
+	 * otherwise: an order without an idempotency key is never re-sent.
+	 */
+	retrySafe?: boolean;
+	/** Requests this call counts for in the rate-limit window (batch orders count each order). */
+	weight?: number;
+	itemIndex?: number;
+}
+
+const MAX_ATTEMPTS = 4;
+const BACKOFF_MS = [250, 750, 2000];
+
+/** Codes where Bybit refused the request before acting on it. */
+const REJECTED_BEFORE_PROCESSING = new Set([10006, 10016, 429, 110079]);
+
+interface RawResponse {
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+	statusCode: number;
+}
+
+function header(res: RawResponse, name: string): number | undefined {
+	const raw = res.headers[name] ?? res.headers[name.toLowerCase()];
+	const value = Number(Array.isArray(raw) ? raw[0] : raw);
+	return raw === undefined || !Number.isFinite(value) ? undefined : value;
+}
+
+function originOf(url: string): string {
+	return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(url)?.[0] ?? url;
+}
+
+interface KeyInfo {
+	origin: string;
+	apiKey: string;
+}
+
+async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
+	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & { apiKey?: string };
+	return { origin: originOf(restBaseUrl(credentials)), apiKey: String(credentials.apiKey ?? '').trim() };
+}
+
+function apiError(
+	ctx: BybitContext,
+	message: string,
+	description: string | undefined,
+	details: JsonObject,
+	req: BybitRequest,
+	httpCode?: string,
+): NodeApiError {
+	return new NodeApiError(ctx.getNode(), details, {
+		message,
+		description,
+		httpCode,
+		itemIndex: req.itemIndex,
+	});
+}
+
+/** Error for a non-zero retCode: Bybit's message and code, plus a hint where we have one. */
+export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>, req: BybitRequest): NodeApiError {
+	const info = BYBIT_ERRORS[envelope.retCode];
+	return apiError(
+		ctx,
+		`Bybit error ${envelope.retCode}: ${envelope.retMsg || 'no message'}`,
+		info?.hint,
+		{ retCode: envelope.retCode, retMsg: envelope.retMsg, path: req.path } as JsonObject,
+		req,
+	);
+}
+
+function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest): NodeApiError {
+	const status = res.statusCode;
+	const text = typeof res.body === 'string' ? res.body.slice(0, 200) : JSON.stringify(res.body ?? '').slice(0, 200);
+	let description: string | undefined;
+	if (status === 403) {
+		description =
+			'HTTP 403 from Bybit usually means the request came from a blocked region (the USA, Mainland China) or this IP was banned for exceeding 600 requests per 5 seconds (the ban lifts after about 10 minutes). It is not a key problem. Use a server in an allowed region, or wait.';
+	} else if (status === 401) {
+		description = 'Bybit rejected the authentication headers. Check the API key and the credential\'s Environment.';
+	} else if (status === 404) {
+		description = 'Bybit does not know this path, or the category does not match the account mode. Check the Environment and the Base URL.';
+	} else if (status === 429 || status >= 500) {
+		description = 'Bybit is overloaded or restarting. Retry later.';
+	}
+	return apiError(ctx, `Bybit answered HTTP ${status}`, description, { httpCode: String(status), body: text } as JsonObject, req, String(status));
+}
+
+async function resyncClock(ctx: BybitContext, origin: string): Promise<number> {
+	const t0 = Date.now();
+	const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'bybitApi', {
+		method: 'GET',
+		url: '/v5/market/time',
+		json: true,
+	} as IHttpRequestOptions)) as BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	const t1 = Date.now();
+	const nano = res?.result?.timeNano;
+	const server = nano ? Number(BigInt(nano) / 1_000_000n) : Number(res?.time ?? Number(res?.result?.timeSecond) * 1000);
+	const offset = server - (t0 + t1) / 2;
+	setClockOffset(origin, offset);
+	return offset;
+}
+
+/** Sends one request and returns Bybit's whole envelope (batch calls need `retExtInfo`). */
+export async function bybitApiRequestEnvelope<T = IDataObject>(
+	this: BybitContext,
+	req: BybitRequest,
+): Promise<BybitEnvelope<T>> {
+	const retrySafe = req.retrySafe ?? req.method === 'GET';
+	const key = await keyInfo(this);
+	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
+	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
+	const limit = documentedLimit(req.path, category);
+	let resynced = false;
+
+	for (let attempt = 1; ; attempt++) {
+		const canRetry = attempt < MAX_ATTEMPTS;
+		await acquire(bucket, limit, req.weight);
+		const options: IHttpRequestOptions = {
+			method: req.method,
+			url: req.path,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		};
+		if (req.qs) options.qs = req.qs;
+		if (req.body) options.body = req.body;
+
+		let res: RawResponse;
+		try {
+			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+		} catch (error) {
+			if (retrySafe && canRetry) {
+				await sleep(BACKOFF_MS[attempt - 1]);
+				continue;
+			}
+			const reason = (error as Error).message ?? 'network error';
+			throw apiError(
+				this,
+				`Could not reach Bybit: ${reason}`,
+				req.method === 'GET'
+					? 'Check the network and the credential\'s Environment / Base URL.'
+					: 'The request may or may not have reached Bybit, so it was not sent again. Check the order/transfer state on Bybit before retrying.',
+				{ message: reason } as JsonObject,
+				req,
+			);
+		}
+
+		const limitStatus = header(res, 'X-Bapi-Limit-Status');
+		const resetServer = header(res, 'X-Bapi-Limit-Reset-Timestamp');
+		const resetAt = resetServer === undefined ? undefined : resetServer - clockOffset(key.origin);
+		observe(bucket, { limit: header(res, 'X-Bapi-Limit'), remaining: limitStatus, resetAt });
+
+		if (res.statusCode === 429 || res.statusCode >= 500) {
+			if (retrySafe && canRetry) {
+				await sleep(BACKOFF_MS[attempt - 1]);
+				continue;
+			}
+			throw httpError(this, res, req);
+		}
+		const envelope = res.body as BybitEnvelope<T> | undefined;
+		if (res.statusCode !== 200 || !envelope || typeof envelope !== 'object' || typeof envelope.retCode !== 'number') {
+			throw httpError(this, res, req);
+		}
+		if (envelope.retCode === 0) return envelope;
+
+		if (envelope.retCode === 10002) {
+			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
+			if (!resynced) {
+				resynced = true;
+				await resyncClock(this, key.origin);
+				continue;
+			}
+			const offset = clockOffset(key.origin);
+			throw apiError(
+				this,
+				`Bybit error 10002: ${envelope.retMsg}`,
+				`The request timestamp is still outside Bybit's receive window after re-syncing. Measured clock offset to Bybit: ${offset} ms. Synchronise this machine's clock (NTP) or raise "Receive Window" in the credential.`,
+				{ retCode: envelope.retCode, retMsg: envelope.retMsg, clockOffsetMs: offset } as JsonObject,
+				req,
+			);
+		}
+		if (REJECTED_BEFORE_PROCESSING.has(envelope.retCode) && retrySafe && canRetry) {
+			const wait = resetAt && resetAt > Date.now() ? resetAt - Date.now() : BACKOFF_MS[attempt - 1];
+			if (resetAt) blockUntil(bucket, resetAt);
+			await sleep(Math.min(Math.max(wait, 1), MAX_RESET_WAIT_MS));
+			continue;
+		}
+		throw retCodeError(this, envelope, req);
+	}
+}
+
+/** Sends one request and returns Bybit's `result`. */
+export async function bybitApiRequest<T = IDataObject>(this: BybitContext, req: BybitRequest): Promise<T> {
+	const envelope = await bybitApiRequestEnvelope.call<BybitContext, [BybitRequest], Promise<BybitEnvelope<T>>>(this, req);
+	return envelope.result;
+}
+
+export interface PaginationOptions {
+	/** Where the rows are in `result` (Bybit uses `list`, asset endpoints `rows`). */
+	listKey?: string;
+	/** Stop after this many rows (undefined = all). */
+	limit?: number;
+	/** Page size to ask for (`limit` query parameter). */
+	pageSize?: number;
+	/** Safety stop. */
+	maxPages?: number;
+}
+
+/** Follows `nextPageCursor` and returns the rows of every page, up to `limit`. */
+export async function bybitApiRequestAllItems(
+	this: BybitContext,
+	req: BybitRequest,
+	options: PaginationOptions = {},
+): Promise<IDataObject[]> {
+	const listKey = options.listKey ?? 'list';
+	const maxPages = options.maxPages ?? 1000;
+	const rows: IDataObject[] = [];
+	let cursor: string | undefined;
+	for (let page = 0; page < maxPages; page++) {
+		const qs: IDataObject = { ...(req.qs ?? {}) };
+		if (options.pageSize) {
+			const remaining = options.limit === undefined ? options.pageSize : Math.min(options.pageSize, options.limit - rows.length);
+			qs.limit = remaining;
+		}
+		if (cursor) qs.cursor = cursor;
+		const result = await bybitApiRequest.call<BybitContext, [BybitRequest], Promise<IDataObject>>(this, { ...req, qs });
+		const list = (result?.[listKey] as IDataObject[] | undefined) ?? [];
+		rows.push(...list);
+		if (options.limit !== undefined && rows.length >= options.limit) return rows.slice(0, options.limit);
+		cursor = (result?.nextPageCursor as string | undefined) || undefined;
+		if (!cursor || list.length === 0) break;
+	}
+	return rows;
+}

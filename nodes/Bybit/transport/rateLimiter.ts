@@ -1,0 +1,108 @@
+/**
+ * One rate limiter per API key and endpoint, shared by every node and
+ * execution in this n8n process (module state). A rolling one-second window,
+ * as Bybit counts, seeded from Bybit's documented per-UID limits and corrected
+ * by the `X-Bapi-Limit*` headers of each answer.
+ */
+import { sleep } from 'n8n-workflow';
+
+const WINDOW_MS = 1000;
+/** Never wait longer than this for a reset announced by the server. */
+export const MAX_RESET_WAIT_MS = 10_000;
+
+/** Documented per-UID limits (requests per second); the header value wins once seen. */
+const DOCUMENTED_LIMITS: ReadonlyArray<[RegExp, number, number?]> = [
+	// [path, linear/inverse/option limit, spot limit]
+	[/^\/v5\/order\/(create|cancel|cancel-all)$/, 10, 20],
+	[/^\/v5\/order\/(amend)$/, 10, 10],
+	[/^\/v5\/order\/(create-batch|amend-batch|cancel-batch)$/, 10, 20],
+	[/^\/v5\/order\/disconnected-cancel-all$/, 5, 5],
+	[/^\/v5\/order\/(realtime|history|spot-borrow-check)$|^\/v5\/execution\/list$/, 50, 50],
+	[/^\/v5\/position\/(list|closed-pnl)$/, 50],
+	[/^\/v5\/position\//, 10],
+	[/^\/v5\/account\/(fee-rate|set-margin-mode)$/, 5],
+	[/^\/v5\/account\/transaction-log$/, 25],
+	[/^\/v5\/account\//, 50],
+	[/^\/v5\/asset\/transfer\/(inter-transfer|query-inter-transfer-list|query-transfer-coin-list)$/, 1],
+	[/^\/v5\/asset\/transfer\/query-account-coin-balance$/, 450],
+	[/^\/v5\/asset\/(deposit|withdraw)\/query-record$/, 1],
+	[/^\/v5\/asset\//, 5],
+	[/^\/v5\/user\//, 10],
+];
+
+export function documentedLimit(path: string, category?: string): number | undefined {
+	for (const [pattern, limit, spotLimit] of DOCUMENTED_LIMITS) {
+		if (pattern.test(path)) return category === 'spot' && spotLimit ? spotLimit : limit;
+	}
+	return undefined; // market data: only the IP limit applies
+}
+
+interface Bucket {
+	limit: number;
+	sent: number[];
+	blockedUntil: number;
+}
+
+const buckets = new Map<string, Bucket>();
+
+function bucketFor(key: string, limit: number): Bucket {
+	let bucket = buckets.get(key);
+	if (!bucket) {
+		bucket = { limit, sent: [], blockedUntil: 0 };
+		buckets.set(key, bucket);
+	}
+	return bucket;
+}
+
+/**
+ * Reserve `weight` slots in the window for `key`, waiting as needed. The
+ * check and the reservation happen in one synchronous step, so concurrent
+ * executions in this process cannot overbook a window.
+ */
+export async function acquire(key: string, limit: number | undefined, weight = 1): Promise<void> {
+	if (!limit) return;
+	const bucket = bucketFor(key, limit);
+	const need = Math.min(Math.max(1, weight), bucket.limit);
+	for (;;) {
+		const now = Date.now();
+		while (bucket.sent.length && bucket.sent[0] <= now - WINDOW_MS) bucket.sent.shift();
+		const blockedFor = bucket.blockedUntil - now;
+		if (blockedFor <= 0 && bucket.sent.length + need <= bucket.limit) {
+			for (let i = 0; i < need; i++) bucket.sent.push(now);
+			return;
+		}
+		// the oldest `excess` sends must leave the window before `need` more fit
+		const excess = bucket.sent.length + need - bucket.limit;
+		const windowWait = excess > 0 ? bucket.sent[excess - 1] + WINDOW_MS - now : 0;
+		const wait = Math.max(blockedFor, windowWait, 1);
+		await sleep(Math.min(wait, MAX_RESET_WAIT_MS));
+	}
+}
+
+export interface LimitHeaders {
+	limit?: number;
+	remaining?: number;
+	/** Server time (ms, already converted to local time) at which the window resets. */
+	resetAt?: number;
+}
+
+/** Learn the real limit from Bybit's headers; block the bucket when none remain. */
+export function observe(key: string, headers: LimitHeaders): void {
+	if (headers.limit === undefined || !Number.isFinite(headers.limit) || headers.limit <= 0) return;
+	const bucket = bucketFor(key, headers.limit);
+	bucket.limit = headers.limit;
+	if (headers.remaining === 0 && headers.resetAt && headers.resetAt > Date.now()) {
+		bucket.blockedUntil = Math.min(headers.resetAt, Date.now() + MAX_RESET_WAIT_MS);
+	}
+}
+
+/** Block a bucket until a reset time (after a 10006 answer). */
+export function blockUntil(key: string, resetAt: number): void {
+	const bucket = buckets.get(key);
+	if (bucket) bucket.blockedUntil = Math.min(resetAt, Date.now() + MAX_RESET_WAIT_MS);
+}
+
+/** For tests: forget all windows. */
+export function resetRateLimiter(): void {
+	buckets.clear();
+}
