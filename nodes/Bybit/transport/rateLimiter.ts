@@ -6,7 +6,8 @@
  */
 import { sleep } from 'n8n-workflow';
 
-const WINDOW_MS = 1000;
+/** Bybit's rolling window, plus a margin for jitter between our send and its arrival. */
+const WINDOW_MS = 1000 + 50;
 /** Never wait longer than this for a reset announced by the server. */
 export const MAX_RESET_WAIT_MS = 10_000;
 
