@@ -99,6 +99,44 @@ export class BybitApi implements ICredentialType {
 			default: 5000,
 			description: 'How long after its timestamp Bybit accepts a signed request',
 		},
+		{
+			displayName:
+				'Safety limits below apply to every Bybit node and AI-agent tool using this credential. Refused requests are never sent.',
+			name: 'safetyNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Read-Only Mode',
+			name: 'readOnly',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to refuse every request that changes something (orders, positions, leverage, transfers)',
+		},
+		{
+			displayName: 'Allowed Symbols',
+			name: 'allowedSymbols',
+			type: 'string',
+			default: '',
+			placeholder: 'BTCUSDT, ETHUSDT',
+			description: 'Comma-separated symbols that orders and position changes may use. Empty allows every symbol.',
+		},
+		{
+			displayName: 'Max Order Notional',
+			name: 'maxOrderNotional',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description:
+				'Largest order value allowed, in the quote or settle currency (USD for inverse contracts). Market orders are valued at the last price. 0 means no limit.',
+		},
+		{
+			displayName: 'Allow Withdrawals',
+			name: 'allowWithdrawals',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the Withdraw operation may send withdrawals. Off by default.',
+		},
 	];
 
 	async authenticate(

@@ -6,6 +6,7 @@
  */
 import {
 	NodeApiError,
+	NodeOperationError,
 	sleep,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -21,6 +22,15 @@ import {
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { restBaseUrl, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
+import {
+	guardrailsOf,
+	needsMarketPrice,
+	notionalRefusal,
+	ordersIn,
+	refusalFor,
+	type GuardrailSettings,
+	type Guardrails,
+} from './guardrails';
 import { acquire, blockUntil, documentedLimit, observe, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -80,11 +90,37 @@ function originOf(url: string): string {
 interface KeyInfo {
 	origin: string;
 	apiKey: string;
+	guardrails: Guardrails;
 }
 
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & { apiKey?: string };
-	return { origin: originOf(restBaseUrl(credentials)), apiKey: String(credentials.apiKey ?? '').trim() };
+	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & GuardrailSettings & { apiKey?: string };
+	return {
+		origin: originOf(restBaseUrl(credentials)),
+		apiKey: String(credentials.apiKey ?? '').trim(),
+		guardrails: guardrailsOf(credentials),
+	};
+}
+
+/** Refuses, before anything is sent, what the credential's safety limits forbid. */
+async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<void> {
+	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
+	const refusal = refusalFor(key.guardrails, req.method, req.path, req.body);
+	if (refusal) throw refuse(refusal);
+	for (const order of ordersIn(req.path, req.body)) {
+		let price = order.price ?? order.triggerPrice;
+		if (needsMarketPrice(key.guardrails, order)) {
+			const tickers = await bybitApiRequest.call<BybitContext, [BybitRequest], Promise<IDataObject>>(ctx, {
+				method: 'GET',
+				path: '/v5/market/tickers',
+				qs: { category: order.category, symbol: order.symbol },
+				itemIndex: req.itemIndex,
+			});
+			price = ((tickers.list as IDataObject[] | undefined)?.[0]?.lastPrice as string | undefined) ?? undefined;
+		}
+		const tooLarge = notionalRefusal(key.guardrails, order, price === undefined ? undefined : Number(price));
+		if (tooLarge) throw refuse(tooLarge);
+	}
 }
 
 function apiError(
@@ -157,6 +193,7 @@ export async function bybitApiRequestEnvelope<T = IDataObject>(
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const limit = documentedLimit(req.path, category);
+	await enforceGuardrails(this, key, req);
 	let resynced = false;
 
 	for (let attempt = 1; ; attempt++) {

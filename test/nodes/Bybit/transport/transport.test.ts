@@ -1,10 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
-import type { AddressInfo } from 'net';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { setClockOffset } from '../../../../credentials/common/bybit/clock';
-import { verifyString, restSigningString } from '../../../../credentials/common/bybit/signing';
 import {
 	bybitApiRequest,
 	bybitApiRequestAllItems,
@@ -12,109 +9,53 @@ import {
 	type BybitContext,
 } from '../../../../nodes/Bybit/transport';
 import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { makeHttpRequestWithAuthentication } from '../../../harness/http';
+import { ok, reply, startLoopback, transportContext, type Loopback } from '../../../harness/loopback';
 
 const SECRET = 'transport-secret-abcdef0123456789';
 
-interface Seen {
-	method: string;
-	path: string;
-	query: string;
-	body: string;
-	validSignature: boolean;
-	timestamp: number;
-}
-
-type Handler = (seen: Seen, res: ServerResponse) => void;
-
-let server: Server;
+let loop: Loopback;
 let base: string;
-let seen: Seen[] = [];
-let handler: Handler;
-
-function reply(res: ServerResponse, body: unknown, status = 200, headers: Record<string, string> = {}): void {
-	res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-	res.end(JSON.stringify(body));
-}
-
-function ok(result: unknown): object {
-	return { retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: Date.now() };
-}
 
 beforeAll(async () => {
-	server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (c: Buffer) => chunks.push(c));
-		req.on('end', () => {
-			const [path, query = ''] = req.url!.split('?');
-			const body = Buffer.concat(chunks).toString('utf8');
-			const h = req.headers as Record<string, string>;
-			const payload = req.method === 'GET' ? query : body;
-			const s: Seen = {
-				method: req.method!,
-				path,
-				query,
-				body,
-				timestamp: Number(h['x-bapi-timestamp']),
-				validSignature: verifyString(
-					'hmac',
-					SECRET,
-					restSigningString(h['x-bapi-timestamp'], h['x-bapi-api-key'], h['x-bapi-recv-window'], payload),
-					h['x-bapi-sign'] ?? '',
-				),
-			};
-			seen.push(s);
-			handler(s, res);
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+	loop = await startLoopback(SECRET);
+	base = loop.base;
 });
 
-afterAll(async () => {
-	server.closeAllConnections();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => loop.close());
 
 beforeEach(() => {
-	seen = [];
+	loop.seen.length = 0;
 	resetRateLimiter();
 	setClockOffset(base, 0);
-	handler = (_s, res) => reply(res, ok({}));
+	loop.handler = (_s, res) => reply(res, ok({}));
 });
 
 function context(): BybitContext {
-	const credentials = { environment: 'custom', baseUrl: base, signatureMethod: 'hmac', apiKey: 'tk', apiSecret: SECRET, recvWindow: 5000 };
-	const node: INode = { id: '1', name: 'Bybit', type: 'n8n-nodes-bybit.bybit', typeVersion: 1, position: [0, 0], parameters: {} };
-	return {
-		getNode: () => node,
-		getCredentials: async () => credentials,
-		helpers: { httpRequestWithAuthentication: makeHttpRequestWithAuthentication(credentials) },
-	} as unknown as BybitContext;
+	return transportContext(base, SECRET);
 }
 
 describe('bybitApiRequest', () => {
 	it('returns result and signs every request', async () => {
-		handler = (_s, res) => reply(res, ok({ timeSecond: '1' }));
+		loop.handler = (_s, res) => reply(res, ok({ timeSecond: '1' }));
 		const result = await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/market/time' });
 		expect(result).toEqual({ timeSecond: '1' });
-		expect(seen[0].validSignature).toBe(true);
+		expect(loop.seen[0].validSignature).toBe(true);
 	});
 
 	it('turns an HTTP-200 retCode into a NodeApiError with code, message and hint, without secrets', async () => {
-		handler = (_s, res) => reply(res, { retCode: 10004, retMsg: 'error sign!', result: {}, retExtInfo: {}, time: 1 });
+		loop.handler = (_s, res) => reply(res, { retCode: 10004, retMsg: 'error sign!', result: {}, retExtInfo: {}, time: 1 });
 		const error = await bybitApiRequest.call(context(), { method: 'POST', path: '/v5/order/create', body: { a: 1 } }).catch((e) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Bybit error 10004: error sign!');
 		expect(error.description).toMatch(/API secret .* wrong/);
 		expect(JSON.stringify(error)).not.toContain(SECRET);
 		expect(JSON.stringify({ ...error, stack: error.stack })).not.toMatch(/X-BAPI-SIGN/i);
-		expect(seen).toHaveLength(1);
+		expect(loop.seen).toHaveLength(1);
 	});
 
 	it('re-syncs the clock once after 10002 and retries with a corrected timestamp', async () => {
 		const serverSkew = 60_000; // the "exchange" runs a minute ahead
-		handler = (s, res) => {
+		loop.handler = (s, res) => {
 			if (s.path === '/v5/market/time') {
 				const now = Date.now() + serverSkew;
 				return reply(res, ok({ timeSecond: String(Math.floor(now / 1000)), timeNano: `${now}000000` }));
@@ -127,22 +68,22 @@ describe('bybitApiRequest', () => {
 		};
 		const result = await bybitApiRequest.call(context(), { method: 'POST', path: '/v5/order/create', body: { orderLinkId: 'x' } });
 		expect(result).toEqual({ orderId: 'o1' });
-		expect(seen.map((s) => s.path)).toEqual(['/v5/order/create', '/v5/market/time', '/v5/order/create']);
-		expect(Math.abs(seen[2].timestamp - (Date.now() + serverSkew))).toBeLessThan(2000);
+		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/order/create', '/v5/market/time', '/v5/order/create']);
+		expect(Math.abs(loop.seen[2].timestamp - (Date.now() + serverSkew))).toBeLessThan(2000);
 	});
 
 	it('after a failed re-sync, states the measured offset', async () => {
-		handler = (s, res) => {
+		loop.handler = (s, res) => {
 			if (s.path === '/v5/market/time') return reply(res, ok({ timeNano: `${Date.now() + 30_000}000000` }));
 			reply(res, { retCode: 10002, retMsg: 'timestamp', result: {} });
 		};
 		const error = await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/order/realtime' }).catch((e) => e);
 		expect(error.description).toMatch(/Measured clock offset to Bybit: (29|30)\d{3} ms/);
-		expect(seen).toHaveLength(3);
+		expect(loop.seen).toHaveLength(3);
 	});
 
 	it('explains HTTP 403 as a region block or IP ban', async () => {
-		handler = (_s, res) => reply(res, 'Forbidden', 403);
+		loop.handler = (_s, res) => reply(res, 'Forbidden', 403);
 		const error = await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/market/time' }).catch((e) => e);
 		expect(error.message).toBe('Bybit answered HTTP 403');
 		expect(error.description).toMatch(/blocked region .* banned/);
@@ -150,28 +91,28 @@ describe('bybitApiRequest', () => {
 
 	it('retries a read after 5xx, never a write without retrySafe', async () => {
 		let calls = 0;
-		handler = (_s, res) => (++calls === 1 ? reply(res, 'oops', 502) : reply(res, ok({ list: [] })));
+		loop.handler = (_s, res) => (++calls === 1 ? reply(res, 'oops', 502) : reply(res, ok({ list: [] })));
 		await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/order/realtime' });
-		expect(seen).toHaveLength(2);
-		seen = [];
+		expect(loop.seen).toHaveLength(2);
+		loop.seen.length = 0;
 		calls = 0;
 		const error = await bybitApiRequest.call(context(), { method: 'POST', path: '/v5/order/create', body: {} }).catch((e) => e);
 		expect(error.message).toBe('Bybit answered HTTP 502');
-		expect(seen).toHaveLength(1);
+		expect(loop.seen).toHaveLength(1);
 	});
 
 	it('a dropped connection on a write is reported as "outcome unknown" and not re-sent', async () => {
-		handler = (_s, res) => res.socket?.destroy();
+		loop.handler = (_s, res) => res.socket?.destroy();
 		const error = await bybitApiRequest.call(context(), { method: 'POST', path: '/v5/order/create', body: {} }).catch((e) => e);
 		expect(error.message).toMatch(/^Could not reach Bybit/);
 		expect(error.description).toMatch(/may or may not have reached Bybit/);
-		expect(seen).toHaveLength(1);
+		expect(loop.seen).toHaveLength(1);
 	});
 
 	it('waits for X-Bapi-Limit-Reset-Timestamp after 10006 and retries a read', async () => {
 		let calls = 0;
 		let resetAt = 0;
-		handler = (_s, res) => {
+		loop.handler = (_s, res) => {
 			if (++calls === 1) {
 				resetAt = Date.now() + 300;
 				return reply(res, { retCode: 10006, retMsg: 'Too many visits!', result: {} }, 200, {
@@ -183,7 +124,7 @@ describe('bybitApiRequest', () => {
 			reply(res, ok({ list: [] }));
 		};
 		await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/order/realtime', qs: { category: 'linear' } });
-		expect(seen).toHaveLength(2);
+		expect(loop.seen).toHaveLength(2);
 		expect(calls).toBe(2);
 		// the retry left only after the announced reset
 		expect(Date.now()).toBeGreaterThanOrEqual(resetAt);
@@ -191,7 +132,7 @@ describe('bybitApiRequest', () => {
 
 	it('keeps a burst within the documented per-endpoint limit (no 10006 needed)', async () => {
 		const times: number[] = [];
-		handler = (_s, res) => {
+		loop.handler = (_s, res) => {
 			times.push(Date.now());
 			reply(res, ok({}));
 		};
@@ -210,7 +151,7 @@ describe('bybitApiRequest', () => {
 describe('bybitApiRequestAllItems', () => {
 	beforeEach(() => {
 		const rows = Array.from({ length: 7 }, (_, i) => ({ id: String(i) }));
-		handler = (s, res) => {
+		loop.handler = (s, res) => {
 			const q = new URLSearchParams(s.query);
 			const start = Number(q.get('cursor') ?? 0);
 			const limit = Number(q.get('limit') ?? 3);
@@ -223,22 +164,22 @@ describe('bybitApiRequestAllItems', () => {
 	it('follows nextPageCursor to the end', async () => {
 		const rows = await bybitApiRequestAllItems.call(context(), { method: 'GET', path: '/v5/order/history', qs: { category: 'linear' } }, { pageSize: 3 });
 		expect(rows.map((r: IDataObject) => r.id)).toEqual(['0', '1', '2', '3', '4', '5', '6']);
-		expect(seen.map((s) => s.query)).toEqual([
+		expect(loop.seen.map((s) => s.query)).toEqual([
 			'category=linear&limit=3',
 			'category=linear&limit=3&cursor=3',
 			'category=linear&limit=3&cursor=6',
 		]);
-		expect(seen.every((s) => s.validSignature)).toBe(true);
+		expect(loop.seen.every((s) => s.validSignature)).toBe(true);
 	});
 
 	it('stops at the limit, asking only for what is left', async () => {
 		const rows = await bybitApiRequestAllItems.call(context(), { method: 'GET', path: '/v5/order/history', qs: { category: 'linear' } }, { pageSize: 3, limit: 4 });
 		expect(rows).toHaveLength(4);
-		expect(seen.map((s) => s.query)).toEqual(['category=linear&limit=3', 'category=linear&limit=1&cursor=3']);
+		expect(loop.seen.map((s) => s.query)).toEqual(['category=linear&limit=3', 'category=linear&limit=1&cursor=3']);
 	});
 
 	it('returns the envelope when asked (batch results need retExtInfo)', async () => {
-		handler = (_s, res) => reply(res, { retCode: 0, retMsg: 'OK', result: { list: [{}] }, retExtInfo: { list: [{ code: 0, msg: 'OK' }] }, time: 1 });
+		loop.handler = (_s, res) => reply(res, { retCode: 0, retMsg: 'OK', result: { list: [{}] }, retExtInfo: { list: [{ code: 0, msg: 'OK' }] }, time: 1 });
 		const envelope = await bybitApiRequestEnvelope.call(context(), { method: 'POST', path: '/v5/order/create-batch', body: {} });
 		expect(envelope.retExtInfo).toEqual({ list: [{ code: 0, msg: 'OK' }] });
 	});
