@@ -1,0 +1,136 @@
+/**
+ * Order sizing and rounding on an instrument's filters: what alert-to-order
+ * users otherwise write by hand in Code nodes. Every result is a decimal
+ * string on the instrument's steps, or an error naming the numbers.
+ */
+import * as D from './decimalMath';
+
+export interface InstrumentFilters {
+	category: string;
+	symbol: string;
+	tickSize: string;
+	/** Base-quantity step (spot: basePrecision). Inverse: contracts (USD). */
+	qtyStep: string;
+	minOrderQty: string;
+	maxOrderQty?: string;
+	maxMktOrderQty?: string;
+	/** Minimum order value in the quote coin (linear minNotionalValue, spot minOrderAmt). */
+	minNotionalValue?: string;
+	quoteCoin?: string;
+	settleCoin?: string;
+}
+
+export class SizingError extends Error {}
+
+/** Reads the filters from a `/v5/market/instruments-info` row of any category. */
+export function filtersFromInstrument(category: string, row: Record<string, unknown>): InstrumentFilters {
+	const lot = (row.lotSizeFilter ?? {}) as Record<string, string>;
+	const price = (row.priceFilter ?? {}) as Record<string, string>;
+	const spot = category === 'spot';
+	return {
+		category,
+		symbol: String(row.symbol),
+		tickSize: price.tickSize,
+		qtyStep: spot ? lot.basePrecision : lot.qtyStep,
+		minOrderQty: lot.minOrderQty,
+		maxOrderQty: spot ? lot.maxLimitOrderQty || lot.maxOrderQty : lot.maxOrderQty,
+		maxMktOrderQty: spot ? lot.maxMarketOrderQty || lot.maxMktOrderQty : lot.maxMktOrderQty,
+		minNotionalValue: spot ? lot.minOrderAmt : lot.minNotionalValue,
+		quoteCoin: row.quoteCoin as string | undefined,
+		settleCoin: row.settleCoin as string | undefined,
+	};
+}
+
+/** Rounds a computed quantity down to the step (never more than asked for). */
+export function roundQty(qty: string, f: InstrumentFilters): string {
+	return D.roundToStep(qty, f.qtyStep, 'floor');
+}
+
+export type PriceKind = 'limit' | 'trigger' | 'takeProfit' | 'stopLoss';
+
+/**
+ * Rounds a price to the tick in the direction that never hurts the user:
+ * a buy limit rounds down and a sell limit up (never pays more / sells for
+ * less than asked); TP and SL round toward the entry (a closer target, a
+ * tighter stop); `side` is the side of the ORDER that opens or holds the
+ * position for TP/SL (Buy = long). Triggers round to the nearest tick.
+ */
+export function roundPrice(price: string, f: InstrumentFilters, kind: PriceKind, side: 'Buy' | 'Sell'): string {
+	const long = side === 'Buy';
+	switch (kind) {
+		case 'limit':
+			return D.roundToStep(price, f.tickSize, long ? 'floor' : 'ceil');
+		case 'takeProfit':
+			return D.roundToStep(price, f.tickSize, long ? 'floor' : 'ceil');
+		case 'stopLoss':
+			return D.roundToStep(price, f.tickSize, long ? 'ceil' : 'floor');
+		case 'trigger':
+			return D.roundToStep(price, f.tickSize, 'nearest');
+	}
+}
+
+/** Base quantity worth `amount` of the quote coin at `price` (inverse: `amount` USD is the contract count). */
+export function qtyFromQuote(amount: string, price: string, f: InstrumentFilters): string {
+	if (!D.isPositive(amount)) throw new SizingError(`The quote amount must be positive, got ${amount}.`);
+	if (f.category === 'inverse') return roundQty(amount, f);
+	if (!D.isPositive(price)) throw new SizingError(`No usable price for ${f.symbol} (got ${price}).`);
+	return roundQty(D.div(amount, price), f);
+}
+
+/**
+ * Quantity using `percent` of the available balance; for derivatives the
+ * margin is multiplied by the leverage (10% of 1000 USDT at 5x = 500 USDT of notional).
+ */
+export function qtyFromBalancePercent(available: string, percent: string, leverage: string, price: string, f: InstrumentFilters): string {
+	if (!D.isPositive(percent) || D.compare(percent, '100') > 0) {
+		throw new SizingError(`The balance percentage must be above 0 and at most 100, got ${percent}.`);
+	}
+	const margin = D.div(D.mul(available, percent), '100');
+	const notional = f.category === 'spot' ? margin : D.mul(margin, leverage || '1');
+	return qtyFromQuote(notional, price, f);
+}
+
+/**
+ * Quantity that loses `riskPercent` of `equity` if the stop is hit:
+ * qty = equity x risk% / |entry - stop| (inverse: contracts = risk x entry x stop / |entry - stop|).
+ */
+export function qtyFromRisk(equity: string, riskPercent: string, entry: string, stop: string, f: InstrumentFilters): string {
+	const distance = D.sub(entry, stop).replace(/^-/, '');
+	if (!D.isPositive(distance)) throw new SizingError(`The stop (${stop}) must differ from the entry (${entry}).`);
+	const risk = D.div(D.mul(equity, riskPercent), '100');
+	if (f.category === 'inverse') {
+		return roundQty(D.div(D.mul(D.mul(risk, entry), stop), distance), f);
+	}
+	return roundQty(D.div(risk, distance), f);
+}
+
+/** Checks a quantity against the instrument's limits; returns the problem, naming the numbers. */
+export function qtyProblem(qty: string, price: string | undefined, orderType: string, f: InstrumentFilters): string | undefined {
+	if (!D.isPositive(qty)) {
+		return `The quantity for ${f.symbol} rounds to ${qty} with qtyStep ${f.qtyStep}: increase the size (minimum ${f.minOrderQty}).`;
+	}
+	if (!D.isMultipleOf(qty, f.qtyStep)) return `Quantity ${qty} is not a multiple of ${f.symbol}'s qtyStep ${f.qtyStep}.`;
+	if (f.minOrderQty && D.compare(qty, f.minOrderQty) < 0) return `Quantity ${qty} is below ${f.symbol}'s minOrderQty ${f.minOrderQty}.`;
+	const max = orderType === 'Market' && f.maxMktOrderQty ? f.maxMktOrderQty : f.maxOrderQty;
+	if (max && D.compare(qty, max) > 0) {
+		return `Quantity ${qty} is above ${f.symbol}'s ${orderType === 'Market' ? 'maxMktOrderQty' : 'maxOrderQty'} ${max}.`;
+	}
+	if (f.minNotionalValue && price && f.category !== 'inverse' && D.isPositive(price)) {
+		const notional = D.mul(qty, price);
+		if (D.compare(notional, f.minNotionalValue) < 0) {
+			return `Order value ${notional} (${qty} x ${price}) is below ${f.symbol}'s minimum notional ${f.minNotionalValue}.`;
+		}
+	}
+	return undefined;
+}
+
+/** A price `percent` away from `from`: up for a long's TP / short's SL, down otherwise. */
+export function priceFromPercent(from: string, percent: string, direction: 'up' | 'down'): string {
+	const delta = D.div(D.mul(from, percent), '100');
+	return direction === 'up' ? D.add(from, delta) : D.sub(from, delta);
+}
+
+export function priceFromTicks(from: string, ticks: string, f: InstrumentFilters, direction: 'up' | 'down'): string {
+	const delta = D.mul(f.tickSize, ticks);
+	return direction === 'up' ? D.add(from, delta) : D.sub(from, delta);
+}
