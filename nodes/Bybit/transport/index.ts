@@ -102,6 +102,12 @@ async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
 	};
 }
 
+/** Identifies the credential's key and host, for per-key caches (never the secret). */
+export async function credentialScope(ctx: BybitContext): Promise<string> {
+	const key = await keyInfo(ctx);
+	return `${key.origin}|${key.apiKey}`;
+}
+
 /** Refuses, before anything is sent, what the credential's safety limits forbid. */
 async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<void> {
 	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
