@@ -14,6 +14,7 @@ import {
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
 	type ILoadOptionsFunctions,
+	type INode,
 	type IPollFunctions,
 	type ITriggerFunctions,
 	type JsonObject,
@@ -321,4 +322,10 @@ export async function bybitApiRequestAllItems(
 		if (!cursor || list.length === 0) break;
 	}
 	return rows;
+}
+
+/** An n8n error for anything thrown while processing an item: n8n errors pass through, others are wrapped. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
 }
