@@ -130,6 +130,24 @@ async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequ
 	}
 }
 
+/** Codes after which Bybit may or may not have acted on the request. */
+const OUTCOME_UNKNOWN_CODES = new Set([10000, 10016, 170007, 170146, 170147]);
+
+/** What the transport knows about a failed call, kept on the error's `context`. */
+export interface BybitFailure {
+	retCode?: number;
+	/** The request may have been processed (timeout, reset, 5xx after sending): look before re-sending. */
+	outcomeUnknown: boolean;
+}
+
+export function bybitFailure(error: unknown): BybitFailure {
+	const context = (error as { context?: IDataObject } | undefined)?.context ?? {};
+	return {
+		retCode: typeof context.retCode === 'number' ? context.retCode : undefined,
+		outcomeUnknown: context.outcomeUnknown === true,
+	};
+}
+
 function apiError(
 	ctx: BybitContext,
 	message: string,
@@ -137,13 +155,16 @@ function apiError(
 	details: JsonObject,
 	req: BybitRequest,
 	httpCode?: string,
+	failure: BybitFailure = { outcomeUnknown: false },
 ): NodeApiError {
-	return new NodeApiError(ctx.getNode(), details, {
+	const error = new NodeApiError(ctx.getNode(), details, {
 		message,
 		description,
 		httpCode,
 		itemIndex: req.itemIndex,
 	});
+	error.context = { ...error.context, retCode: failure.retCode, outcomeUnknown: failure.outcomeUnknown };
+	return error;
 }
 
 /** Error for a non-zero retCode: Bybit's message and code, plus a hint where we have one. */
@@ -155,6 +176,8 @@ export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>
 		info?.hint,
 		{ retCode: envelope.retCode, retMsg: envelope.retMsg, path: req.path } as JsonObject,
 		req,
+		undefined,
+		{ retCode: envelope.retCode, outcomeUnknown: req.method !== 'GET' && OUTCOME_UNKNOWN_CODES.has(envelope.retCode) },
 	);
 }
 
@@ -172,7 +195,9 @@ function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest): Node
 	} else if (status === 429 || status >= 500) {
 		description = 'Bybit is overloaded or restarting. Retry later.';
 	}
-	return apiError(ctx, `Bybit answered HTTP ${status}`, description, { httpCode: String(status), body: text } as JsonObject, req, String(status));
+	return apiError(ctx, `Bybit answered HTTP ${status}`, description, { httpCode: String(status), body: text } as JsonObject, req, String(status), {
+		outcomeUnknown: req.method !== 'GET' && status >= 500,
+	});
 }
 
 async function resyncClock(ctx: BybitContext, origin: string): Promise<number> {
@@ -233,6 +258,8 @@ export async function bybitApiRequestEnvelope<T = IDataObject>(
 					: 'The request may or may not have reached Bybit, so it was not sent again. Check the order/transfer state on Bybit before retrying.',
 				{ message: reason } as JsonObject,
 				req,
+				undefined,
+				{ outcomeUnknown: req.method !== 'GET' },
 			);
 		}
 
