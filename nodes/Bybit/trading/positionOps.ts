@@ -1,0 +1,183 @@
+/**
+ * Position-level operations traders otherwise script by hand: close one
+ * position or all, flip, bring to a target size, move the stop to breakeven.
+ * Every order goes through `createOrderOnce` with a fresh orderLinkId, so a
+ * lost answer never turns into a second order.
+ */
+import { randomUUID } from 'crypto';
+import type { IDataObject } from 'n8n-workflow';
+
+import { bybitApiRequest, bybitApiRequestAllItems, type BybitContext } from '../transport';
+import * as D from './decimalMath';
+import { instrumentFilters } from './instruments';
+import { createOrderOnce, type CreatedOrder } from './orderCreate';
+import { roundPrice, roundQty, SizingError } from './sizing';
+
+export interface PositionRow extends IDataObject {
+	symbol: string;
+	side: string;
+	size: string;
+	positionIdx: number;
+	avgPrice: string;
+}
+
+type Side = 'Buy' | 'Sell';
+
+const opposite = (side: string): Side => (side === 'Buy' ? 'Sell' : 'Buy');
+
+/** A unique orderLinkId for orders this package places on its own (<= 36 chars). */
+export function internalLinkId(prefix: string): string {
+	return `${prefix}-${randomUUID().replace(/-/g, '')}`.slice(0, 36);
+}
+
+export async function openPositions(
+	ctx: BybitContext,
+	category: string,
+	filter: { symbol?: string; settleCoin?: string },
+	itemIndex?: number,
+): Promise<PositionRow[]> {
+	const qs: IDataObject = { category, symbol: filter.symbol, settleCoin: filter.symbol ? undefined : filter.settleCoin };
+	const rows = await bybitApiRequestAllItems.call<BybitContext, Parameters<typeof bybitApiRequestAllItems>, Promise<IDataObject[]>>(
+		ctx,
+		{ method: 'GET', path: '/v5/position/list', qs, itemIndex },
+		{ pageSize: 200 },
+	);
+	return (rows as PositionRow[]).filter((r) => r.size && D.isPositive(String(r.size)));
+}
+
+async function positionMode(ctx: BybitContext, category: string, symbol: string, itemIndex?: number): Promise<{ hedge: boolean; rows: PositionRow[] }> {
+	const result = await bybitApiRequest.call<BybitContext, [Parameters<typeof bybitApiRequest>[0]], Promise<IDataObject>>(ctx, {
+		method: 'GET',
+		path: '/v5/position/list',
+		qs: { category, symbol },
+		itemIndex,
+	});
+	const rows = (result.list as PositionRow[] | undefined) ?? [];
+	return { hedge: rows.some((r) => Number(r.positionIdx) !== 0), rows: rows.filter((r) => r.size && D.isPositive(String(r.size))) };
+}
+
+function closeOrder(category: string, row: PositionRow): IDataObject {
+	return {
+		category,
+		symbol: row.symbol,
+		side: opposite(row.side),
+		orderType: 'Market',
+		qty: String(row.size),
+		reduceOnly: true,
+		positionIdx: Number(row.positionIdx),
+		orderLinkId: internalLinkId('close'),
+	};
+}
+
+export interface CloseResult extends IDataObject {
+	symbol: string;
+	closed: boolean;
+	message: string;
+	orders: CreatedOrder[];
+}
+
+/** Closes a symbol's position (or one hedge side: positionIdx 1 long, 2 short) with reduce-only market orders of the exact size. */
+export async function closePosition(
+	ctx: BybitContext,
+	category: string,
+	symbol: string,
+	positionIdx: number | undefined,
+	itemIndex?: number,
+): Promise<CloseResult> {
+	const { rows } = await positionMode(ctx, category, symbol, itemIndex);
+	const targets = rows.filter((r) => positionIdx === undefined || Number(r.positionIdx) === positionIdx);
+	if (!targets.length) {
+		return { symbol, closed: false, orders: [], message: `No open ${symbol} position${positionIdx ? ` on positionIdx ${positionIdx}` : ''}: nothing to close.` };
+	}
+	const orders: CreatedOrder[] = [];
+	for (const row of targets) orders.push(await createOrderOnce(ctx, closeOrder(category, row), itemIndex));
+	const what = targets.map((r) => `${r.side} ${r.size}`).join(' and ');
+	return { symbol, closed: true, orders, message: `Closing ${symbol} ${what} with reduce-only market orders.` };
+}
+
+/** Closes every open position in a category (linear needs a settle coin, default USDT). */
+export async function closeAll(ctx: BybitContext, category: string, settleCoin: string | undefined, itemIndex?: number): Promise<CloseResult[]> {
+	const coin = settleCoin || (category === 'linear' ? 'USDT' : undefined);
+	const rows = await openPositions(ctx, category, { settleCoin: coin }, itemIndex);
+	const results: CloseResult[] = [];
+	for (const row of rows) {
+		const order = await createOrderOnce(ctx, closeOrder(category, row), itemIndex);
+		results.push({ symbol: row.symbol, closed: true, orders: [order], message: `Closing ${row.symbol} ${row.side} ${row.size}.` });
+	}
+	return results;
+}
+
+/**
+ * Reverses a position. One-way mode: one market order of (current + new) size
+ * on the other side. Hedge mode: close the open side, then open the other.
+ * `qty` is the new position's size (default: the current size).
+ */
+export async function flipPosition(ctx: BybitContext, category: string, symbol: string, qty: string | undefined, itemIndex?: number): Promise<IDataObject> {
+	const { hedge, rows } = await positionMode(ctx, category, symbol, itemIndex);
+	if (rows.length !== 1) {
+		throw new SizingError(
+			rows.length ? `${symbol} has positions on both sides (hedge mode): close one side before flipping.` : `No open ${symbol} position to flip.`,
+		);
+	}
+	const row = rows[0];
+	const newQty = qty || String(row.size);
+	const side = opposite(row.side);
+	if (!hedge) {
+		const order = await createOrderOnce(
+			ctx,
+			{ category, symbol, side, orderType: 'Market', qty: D.add(String(row.size), newQty), positionIdx: 0, orderLinkId: internalLinkId('flip') },
+			itemIndex,
+		);
+		return { symbol, from: `${row.side} ${row.size}`, to: `${side} ${newQty}`, orders: [order] };
+	}
+	const close = await createOrderOnce(ctx, closeOrder(category, row), itemIndex);
+	const open = await createOrderOnce(
+		ctx,
+		{ category, symbol, side, orderType: 'Market', qty: newQty, positionIdx: side === 'Buy' ? 1 : 2, orderLinkId: internalLinkId('flip') },
+		itemIndex,
+	);
+	return { symbol, from: `${row.side} ${row.size}`, to: `${side} ${newQty}`, orders: [close, open] };
+}
+
+/**
+ * Brings a one-way position to a signed target size (+long, -short, 0 flat)
+ * with one market order of the difference, reduce-only when it only shrinks.
+ */
+export async function setTargetPosition(ctx: BybitContext, category: string, symbol: string, target: string, itemIndex?: number): Promise<IDataObject> {
+	const { hedge, rows } = await positionMode(ctx, category, symbol, itemIndex);
+	if (hedge) throw new SizingError(`${symbol} is in hedge mode: a signed target size needs one-way mode. Use Close Position and Create instead.`);
+	const row = rows[0];
+	const current = row ? (row.side === 'Sell' ? `-${row.size}` : String(row.size)) : '0';
+	const filters = await instrumentFilters(ctx, category, symbol, itemIndex);
+	const diff = D.sub(target, current);
+	const qty = roundQty(diff.replace(/^-/, ''), filters);
+	if (!D.isPositive(qty)) return { symbol, current, target, message: `${symbol} is already at ${current} (target ${target}, step ${filters.qtyStep}): nothing to do.`, orders: [] };
+	const side: Side = D.compare(diff, '0') > 0 ? 'Buy' : 'Sell';
+	const shrinking = D.compare(target, '0') === 0 || (D.compare(current, '0') !== 0 && (D.compare(target, '0') > 0) === (D.compare(current, '0') > 0) && D.compare(target.replace(/^-/, ''), current.replace(/^-/, '')) < 0);
+	const order = await createOrderOnce(
+		ctx,
+		{ category, symbol, side, orderType: 'Market', qty, reduceOnly: shrinking, positionIdx: 0, orderLinkId: internalLinkId('tgt') },
+		itemIndex,
+	);
+	return { symbol, current, target, orders: [order], message: `${side} ${qty} ${symbol} (${current} -> ${target}).` };
+}
+
+/** Moves the stop-loss to the entry price (rounded to the tick on the safe side). */
+export async function breakevenStop(ctx: BybitContext, category: string, symbol: string, positionIdx: number | undefined, itemIndex?: number): Promise<IDataObject[]> {
+	const { rows } = await positionMode(ctx, category, symbol, itemIndex);
+	const targets = rows.filter((r) => positionIdx === undefined || Number(r.positionIdx) === positionIdx);
+	if (!targets.length) throw new SizingError(`No open ${symbol} position: no stop to move.`);
+	const filters = await instrumentFilters(ctx, category, symbol, itemIndex);
+	const out: IDataObject[] = [];
+	for (const row of targets) {
+		const stopLoss = roundPrice(String(row.avgPrice), filters, 'stopLoss', row.side === 'Sell' ? 'Sell' : 'Buy');
+		await bybitApiRequest.call(ctx, {
+			method: 'POST',
+			path: '/v5/position/trading-stop',
+			body: { category, symbol, tpslMode: 'Full', positionIdx: Number(row.positionIdx), stopLoss },
+			itemIndex,
+		});
+		out.push({ symbol, positionIdx: Number(row.positionIdx), side: row.side, entry: row.avgPrice, stopLoss });
+	}
+	return out;
+}
