@@ -1,0 +1,248 @@
+/**
+ * The control API: in-process for tests and benchmarks, and the same
+ * operations over HTTP under /sandbox/<name> (JSON in, JSON out).
+ */
+import { performance } from 'perf_hooks';
+import type { Faults } from './faults';
+import type { RateLimiter } from './rateLimit';
+import type { Exchange } from './state/exchange';
+import { fill, movePrice } from './state/matching';
+import { isOpen, leavesQty, orderPushView, type Order } from './state/orders';
+import { executionView, closedPnlView, txLogView, ACCOUNT_TYPES, type AccountType } from './state/records';
+import { transferView, withdrawalView } from './state/assets';
+import { isInterval } from './state/market';
+import { parseDecimal } from './util/num';
+import type { WsServer } from './ws/server';
+import { CATEGORIES, type Category, type Json, type RequestLogEntry, type SandboxKey } from './types';
+
+export interface PriceInput {
+	last?: string | number;
+	mark?: string | number;
+	index?: string | number;
+}
+
+export interface BurstOptions {
+	category?: Category;
+	symbol?: string;
+	/** Topics to push (default order + execution; execution.fast is derived when subscribed). */
+	topics?: Array<'order' | 'execution'>;
+	/** Events per message (default 1). */
+	perMessage?: number;
+}
+
+export interface BurstResult {
+	burstNo: number;
+	count: number;
+	firstOrderId: string;
+	lastOrderId: string;
+	/** orderLinkId of event i is `burst-<burstNo>-<i>`. */
+	linkIdPrefix: string;
+	/** High-resolution send time of each event (epoch ms, performance clock). */
+	sentAt: Float64Array;
+	durationMs: number;
+}
+
+export interface SandboxControl {
+	readonly defaultKey: { apiKey: string; secret: string };
+	setPrice(symbol: string, prices: PriceInput, category?: Category): void;
+	walkPrices(symbol: string, path: Array<string | number>, opts?: { category?: Category; intervalMs?: number }): Promise<void>;
+	closeCandle(symbol: string, interval: string, category?: Category): void;
+	liquidation(symbol: string, side: 'Buy' | 'Sell', size: string | number, price: string | number, category?: Category): void;
+	fill(orderIdOrLinkId: string, qty?: string | number, price?: string | number): void;
+	fund(coin: string, amount: string | number, accountType?: AccountType): void;
+	createKey(key: SandboxKey): { apiKey: string; secret: string };
+	forceRateLimit(count: number): void;
+	setClockSkew(ms: number): void;
+	delayNext(n: number, ms: number, pathPrefix?: string): void;
+	failNext(n: number, status?: number, pathPrefix?: string): void;
+	dropNext(n: number, pathPrefix?: string): void;
+	acceptThenDrop(n: number, pathPrefix?: string): void;
+	clearFaults(): void;
+	dropAllSockets(): void;
+	closeSockets(code: number, reason?: string): void;
+	pausePushes(): void;
+	resumePushes(): void;
+	getState(): Json;
+	requests(): RequestLogEntry[];
+	clearRequests(): void;
+	emitPrivate(topic: string, data: Json[]): number;
+	pushBurst(n: number, opts?: BurstOptions): Promise<BurstResult>;
+}
+
+export interface ControlDeps {
+	ex: Exchange;
+	ws: WsServer;
+	faults: Faults;
+	limiter: RateLimiter;
+	log: RequestLogEntry[];
+	forced: { count: number };
+	defaultKey: { apiKey: string; secret: string };
+}
+
+function num(v: unknown, name: string): number {
+	const n = parseDecimal(v);
+	if (Number.isNaN(n)) throw new Error(`sandbox control: ${name} must be a decimal number`);
+	return n;
+}
+
+export function createControl(d: ControlDeps): SandboxControl {
+	const { ex, ws, faults } = d;
+	const insts = (symbol: string, category?: Category) => {
+		const list = ex.instruments.filter((i) => i.symbol === symbol && (!category || i.category === category));
+		if (list.length === 0) throw new Error(`sandbox control: unknown symbol ${category ? `${category} ` : ''}${symbol}`);
+		return list;
+	};
+	const findOrder = (id: string): Order => {
+		const o = ex.orders.get(id) ?? CATEGORIES.map((c) => ex.orders.byLinkId(c, id)).find(Boolean);
+		if (!o) throw new Error(`sandbox control: no order ${id}`);
+		return o;
+	};
+	const control: SandboxControl = {
+		defaultKey: d.defaultKey,
+		setPrice(symbol, prices, category) {
+			const next = {
+				last: prices.last !== undefined ? num(prices.last, 'last') : undefined,
+				mark: prices.mark !== undefined ? num(prices.mark, 'mark') : undefined,
+				index: prices.index !== undefined ? num(prices.index, 'index') : undefined,
+			};
+			for (const inst of insts(symbol, category)) movePrice(ex, inst, next);
+		},
+		async walkPrices(symbol, path, opts = {}) {
+			for (const p of path) {
+				control.setPrice(symbol, { last: p }, opts.category);
+				if (opts.intervalMs) await new Promise<void>((r) => setTimeout(r, opts.intervalMs).unref());
+			}
+		},
+		closeCandle(symbol, interval, category) {
+			if (!isInterval(interval)) throw new Error(`sandbox control: bad interval ${interval}`);
+			for (const inst of insts(symbol, category)) if (inst.category !== 'option') ws.pub.closeCandle(inst, interval);
+		},
+		liquidation(symbol, side, size, price, category) {
+			for (const inst of insts(symbol, category)) {
+				if (inst.category !== 'linear' && inst.category !== 'inverse') continue;
+				const m = ex.market(inst);
+				ex.tx(() =>
+					ex.publicEvent({ kind: 'liquidation', inst, liquidation: { T: ex.now(), s: symbol, S: side, v: m.qty(num(size, 'size')), p: m.price(num(price, 'price')) } }),
+				);
+			}
+		},
+		fill(id, qty, price) {
+			const o = findOrder(id);
+			if (!isOpen(o) || o.orderStatus === 'Untriggered') throw new Error(`sandbox control: order ${id} is not resting (${o.orderStatus})`);
+			const q = qty !== undefined ? Math.min(num(qty, 'qty'), leavesQty(o)) : leavesQty(o);
+			ex.tx(() => fill(ex, o, q, price !== undefined ? num(price, 'price') : o.price || ex.market(ex.instOf(o)).last, true));
+		},
+		fund(coin, amount, accountType = 'UNIFIED') {
+			if (!ACCOUNT_TYPES.includes(accountType)) throw new Error(`sandbox control: accountType must be ${ACCOUNT_TYPES.join(' or ')}`);
+			ex.tx(() => {
+				ex.wallets.add(accountType, coin, num(amount, 'amount'));
+				if (accountType === 'UNIFIED') ex.touchWallet();
+			});
+		},
+		createKey(key) {
+			const rec = ex.addKey(key);
+			return { apiKey: rec.apiKey, secret: rec.secret };
+		},
+		forceRateLimit(count) {
+			d.forced.count = Math.max(0, Math.floor(count));
+		},
+		setClockSkew(ms) {
+			ex.skew = Math.round(ms);
+		},
+		delayNext: (n, ms, pathPrefix) => faults.add('delay', n, { ms, prefix: pathPrefix }),
+		failNext: (n, status = 500, pathPrefix) => faults.add('fail', n, { status, prefix: pathPrefix }),
+		dropNext: (n, pathPrefix) => faults.add('drop', n, { prefix: pathPrefix }),
+		acceptThenDrop: (n, pathPrefix = '/v5/order/create') => faults.add('acceptThenDrop', n, { prefix: pathPrefix }),
+		clearFaults: () => faults.clear(),
+		dropAllSockets: () => ws.hub.terminateAll(),
+		closeSockets: (code, reason = '') => ws.hub.closeAll(code, reason),
+		pausePushes: () => ws.hub.pause(),
+		resumePushes: () => ws.hub.resume(),
+		getState: () => state(d),
+		requests: () => d.log.slice(),
+		clearRequests() {
+			d.log.length = 0;
+		},
+		emitPrivate: (topic, data) => ws.priv.emit(topic, data),
+		pushBurst: (n, opts) => burst(d, n, opts ?? {}),
+	};
+	return control;
+}
+
+function state(d: ControlDeps): Json {
+	const { ex } = d;
+	const orders = ex.orders.log.real().map((o) => orderPushView(o, ex.instOf(o)));
+	const wallet = (t: AccountType) => Object.fromEntries(ex.wallets.coins(t).map((b) => [b.coin, { walletBalance: String(b.walletBalance), locked: String(b.locked) }]));
+	return {
+		serverTime: ex.now(),
+		uid: ex.uid,
+		prices: ex.instruments.map((i) => {
+			const m = ex.market(i);
+			return { category: i.category, symbol: i.symbol, last: m.price(m.last), mark: m.price(m.mark), index: m.price(m.index) };
+		}),
+		orders,
+		openOrders: orders.filter((o) => ['New', 'PartiallyFilled', 'Untriggered'].includes(String(o.orderStatus))),
+		positions: ex.allPositions().map((p) => ({ ...ex.positionJson(p, false), category: p.category })),
+		positionModes: Object.fromEntries(ex.instruments.filter((i) => i.category === 'linear').map((i) => [i.symbol, ex.settings(i).mode === 3 ? 'BothSides' : 'MergedSingle'])),
+		marginMode: ex.account.marginMode,
+		wallet: { UNIFIED: wallet('UNIFIED'), FUND: wallet('FUND') },
+		walletBalance: ex.walletJson(undefined)[0],
+		executions: ex.executions.real().map((e) => executionView(e, ex.instOf(e), true)),
+		closedPnl: ex.closedPnl.real().map((c) => ({ ...closedPnlView(c, ex.instOf(c)), category: c.category })),
+		transactionLog: ex.txLog.real().map(txLogView),
+		transfers: { internal: ex.assets.inter.real().map((t) => transferView(t, false)), universal: ex.assets.universal.real().map((t) => transferView(t, true)) },
+		withdrawals: ex.assets.withdrawals.real().map(withdrawalView),
+		keys: [...ex.keys.values()].map((k) => ({ apiKey: k.apiKey, signatureMethod: k.signatureMethod, readOnly: k.readOnly, ips: k.ips, permissions: k.permissions })),
+		dcp: Object.fromEntries(ex.dcp),
+		burstEvents: ex.bursts.total(),
+		pendingFaults: d.faults.pending(),
+		forcedRateLimits: d.forced.count,
+		rateLimits: d.limiter.enabled,
+		clockSkew: ex.skew,
+		requestCount: d.log.length,
+	};
+}
+
+async function burst(d: ControlDeps, n: number, opts: BurstOptions): Promise<BurstResult> {
+	const { ex, ws } = d;
+	const category = opts.category ?? 'linear';
+	const b = ex.bursts.create(Math.max(0, Math.floor(n)), category, opts.symbol ?? (category === 'inverse' ? 'BTCUSD' : category === 'option' ? ex.ofCategory('option')[0].symbol : 'BTCUSDT'));
+	const topics = opts.topics ?? ['order', 'execution'];
+	const per = Math.max(1, Math.floor(opts.perMessage ?? 1));
+	const sentAt = new Float64Array(b.count);
+	const t0 = performance.now();
+	const hub = ws.hub;
+	for (let i = 0; i < b.count; ) {
+		const end = Math.min(b.count, i + per);
+		const now = ex.now();
+		for (let k = i; k < end; k++) ex.bursts.markSent(b, k, now);
+		const indices = Array.from({ length: end - i }, (_, k) => i + k);
+		const send = (topic: string, render: (k: number) => string, withId = true) => {
+			if (!hub.has(topic)) return;
+			const head = withId ? `{"id":"${ex.ids.burstMessageId()}","topic":"${topic}","creationTime":${now},"data":[` : `{"topic":"${topic}","creationTime":${now},"data":[`;
+			hub.publish(topic, `${head}${indices.map(render).join(',')}]}`);
+		};
+		if (topics.includes('order')) {
+			send('order', b.orderJson);
+			send(`order.${category}`, b.orderJson);
+		}
+		if (topics.includes('execution')) {
+			send('execution', b.executionJson);
+			send(`execution.${category}`, b.executionJson);
+			send('execution.fast', b.fastJson, false);
+			send(`execution.fast.${category}`, b.fastJson, false);
+		}
+		const ts = performance.timeOrigin + performance.now();
+		for (let k = i; k < end; k++) sentAt[k] = ts;
+		i = end;
+		if (i % 512 < per || hub.buffered() > 4 * 1024 * 1024) {
+			while (hub.buffered() > 4 * 1024 * 1024 && hub.conns.size > 0) await new Promise<void>((r) => setTimeout(r, 1));
+			await new Promise<void>((r) => setImmediate(r));
+		}
+	}
+	return {
+		burstNo: b.burstNo, count: b.count, firstOrderId: b.count ? b.order(0).orderId : '', lastOrderId: b.count ? b.order(b.count - 1).orderId : '',
+		linkIdPrefix: `burst-${b.burstNo}-`, sentAt, durationMs: performance.now() - t0,
+	};
+}
+

@@ -1,0 +1,13 @@
+/** The route table: every path the sandbox serves. */
+import type { Exchange } from '../state/exchange';
+import { accountRoutes } from './account';
+import { assetRoutes } from './asset';
+import { marketRoutes } from './market';
+import { orderRoutes } from './order';
+import { positionRoutes } from './position';
+import { table, type RouteTable } from './route';
+import { userRoutes } from './user';
+
+export function buildRoutes(ex: Exchange): RouteTable {
+	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes);
+}

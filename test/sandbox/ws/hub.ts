@@ -1,0 +1,99 @@
+/** WebSocket connections and outgoing pushes (pausable: queued in order, flushed on resume). */
+import type { WebSocket } from 'ws';
+import type { Category } from '../types';
+import type { KeyRecord } from '../state/exchange';
+
+export interface Conn {
+	ws: WebSocket;
+	kind: 'public' | 'private';
+	category?: Category;
+	connId: string;
+	key?: KeyRecord;
+	topics: Set<string>;
+}
+
+export class Hub {
+	readonly conns = new Set<Conn>();
+	/** topic -> subscribed connections (public topics are keyed "category|topic"). */
+	readonly subs = new Map<string, Set<Conn>>();
+	private paused = false;
+	private queue: Array<[Conn, string]> = [];
+
+	/** A reply to a client op: never paused. */
+	reply(conn: Conn, msg: object): void {
+		if (conn.ws.readyState === 1) conn.ws.send(JSON.stringify(msg));
+	}
+
+	/** A push (already serialised): queued while paused. */
+	push(conn: Conn, data: string): void {
+		if (this.paused) this.queue.push([conn, data]);
+		else if (conn.ws.readyState === 1) conn.ws.send(data);
+	}
+
+	/** Push to every subscriber of a topic key. */
+	publish(key: string, data: string | (() => string)): number {
+		const set = this.subs.get(key);
+		if (!set || set.size === 0) return 0;
+		const text = typeof data === 'string' ? data : data();
+		for (const c of set) this.push(c, text);
+		return set.size;
+	}
+
+	has(key: string): boolean {
+		const set = this.subs.get(key);
+		return !!set && set.size > 0;
+	}
+
+	subscribe(conn: Conn, key: string): void {
+		let set = this.subs.get(key);
+		if (!set) this.subs.set(key, (set = new Set()));
+		set.add(conn);
+		conn.topics.add(key);
+	}
+
+	unsubscribe(conn: Conn, key: string): void {
+		this.subs.get(key)?.delete(conn);
+		conn.topics.delete(key);
+	}
+
+	remove(conn: Conn): void {
+		for (const key of conn.topics) this.subs.get(key)?.delete(conn);
+		this.conns.delete(conn);
+	}
+
+	pause(): void {
+		this.paused = true;
+	}
+
+	resume(): void {
+		this.paused = false;
+		const q = this.queue;
+		this.queue = [];
+		for (const [conn, data] of q) if (conn.ws.readyState === 1) conn.ws.send(data);
+	}
+
+	get isPaused(): boolean {
+		return this.paused;
+	}
+
+	terminateAll(): void {
+		for (const c of this.conns) c.ws.terminate();
+	}
+
+	closeAll(code: number, reason: string): void {
+		for (const c of this.conns) {
+			try {
+				c.ws.close(code, reason);
+			} catch {
+				c.ws.terminate(); // an invalid close code: drop instead
+			}
+		}
+	}
+
+	/** Bytes queued in the sockets' send buffers (backpressure for bursts). */
+	buffered(): number {
+		let n = 0;
+		for (const c of this.conns) n += c.ws.bufferedAmount;
+		return n;
+	}
+}

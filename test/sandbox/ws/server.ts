@@ -1,0 +1,69 @@
+/** WebSocket endpoints on the REST server's port: /v5/public/{category} and /v5/private. */
+import type { IncomingMessage, Server } from 'http';
+import type { Duplex } from 'stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Exchange } from '../state/exchange';
+import type { Category, Json } from '../types';
+import { Hub, type Conn } from './hub';
+import { PrivateStream } from './private';
+import { PublicStreams } from './public';
+
+const PUBLIC = /^\/v5\/public\/(spot|linear|inverse|option)$/;
+
+export class WsServer {
+	readonly hub = new Hub();
+	readonly priv: PrivateStream;
+	readonly pub: PublicStreams;
+	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+
+	constructor(
+		private readonly ex: Exchange,
+		server: Server,
+	) {
+		this.priv = new PrivateStream(ex, this.hub);
+		this.pub = new PublicStreams(ex, this.hub);
+		ex.sinks = {
+			private: (topic, category, data, executions) => this.priv.publish(topic, category, data, executions),
+			public: (event) => this.pub.publish(event),
+		};
+		server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+	}
+
+	private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+		const path = (req.url ?? '').split('?')[0];
+		const m = PUBLIC.exec(path);
+		if (!m && path !== '/v5/private') {
+			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			return;
+		}
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, m ? (m[1] as Category) : undefined));
+	}
+
+	private accept(ws: WebSocket, category: Category | undefined): void {
+		const conn: Conn = { ws, kind: category ? 'public' : 'private', category, connId: this.ex.ids.connId(), topics: new Set() };
+		this.hub.conns.add(conn);
+		ws.on('message', (raw) => {
+			let msg: Json;
+			try {
+				msg = JSON.parse(raw.toString()) as Json;
+			} catch {
+				return this.hub.reply(conn, { success: false, ret_msg: 'error:request is not a valid JSON', conn_id: conn.connId });
+			}
+			if (!msg || typeof msg !== 'object') return;
+			if (conn.kind === 'private') this.priv.onMessage(conn, msg);
+			else this.pub.onMessage(conn, msg);
+		});
+		ws.on('error', () => undefined);
+		ws.on('close', () => {
+			this.hub.remove(conn);
+			if (conn.kind === 'private') this.priv.onClose(conn);
+		});
+	}
+
+	async close(): Promise<void> {
+		this.pub.close();
+		this.priv.close();
+		this.hub.terminateAll();
+		await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+	}
+}
