@@ -55,7 +55,7 @@ export async function currentPrice(
 	source: PriceSource = 'lastPrice',
 	itemIndex?: number,
 ): Promise<string> {
-	const result = await bybitApiRequest.call<BybitContext, [Parameters<typeof bybitApiRequest>[0]], Promise<IDataObject>>(ctx, {
+	const result = await bybitApiRequest.call(ctx, {
 		method: 'GET',
 		path: '/v5/market/tickers',
 		qs: { category, symbol },

@@ -32,7 +32,7 @@ export async function findOrderByLinkId(
 	itemIndex?: number,
 ): Promise<IDataObject | undefined> {
 	for (const path of ['/v5/order/realtime', '/v5/order/history']) {
-		const result = await bybitApiRequest.call<BybitContext, [Parameters<typeof bybitApiRequest>[0]], Promise<IDataObject>>(ctx, {
+		const result = await bybitApiRequest.call(ctx, {
 			method: 'GET',
 			path,
 			qs: { category, symbol, orderLinkId },
@@ -54,14 +54,14 @@ function recovered(order: IDataObject, how: Recovery): CreatedOrder {
 }
 
 export async function createOrderOnce(ctx: BybitContext, body: IDataObject, itemIndex?: number): Promise<CreatedOrder> {
-	const send = () =>
-		bybitApiRequest.call<BybitContext, [Parameters<typeof bybitApiRequest>[0]], Promise<CreatedOrder>>(ctx, {
+	const send = async () =>
+		(await bybitApiRequest.call(ctx, {
 			method: 'POST',
 			path: '/v5/order/create',
 			body,
 			retrySafe: false,
 			itemIndex,
-		});
+		})) as CreatedOrder;
 	const orderLinkId = typeof body.orderLinkId === 'string' && body.orderLinkId ? body.orderLinkId : undefined;
 	if (!orderLinkId) return await send();
 

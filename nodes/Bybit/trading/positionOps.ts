@@ -37,7 +37,7 @@ export async function openPositions(
 	itemIndex?: number,
 ): Promise<PositionRow[]> {
 	const qs: IDataObject = { category, symbol: filter.symbol, settleCoin: filter.symbol ? undefined : filter.settleCoin };
-	const rows = await bybitApiRequestAllItems.call<BybitContext, Parameters<typeof bybitApiRequestAllItems>, Promise<IDataObject[]>>(
+	const rows = await bybitApiRequestAllItems.call(
 		ctx,
 		{ method: 'GET', path: '/v5/position/list', qs, itemIndex },
 		{ pageSize: 200 },
@@ -46,7 +46,7 @@ export async function openPositions(
 }
 
 async function positionMode(ctx: BybitContext, category: string, symbol: string, itemIndex?: number): Promise<{ hedge: boolean; rows: PositionRow[] }> {
-	const result = await bybitApiRequest.call<BybitContext, [Parameters<typeof bybitApiRequest>[0]], Promise<IDataObject>>(ctx, {
+	const result = await bybitApiRequest.call(ctx, {
 		method: 'GET',
 		path: '/v5/position/list',
 		qs: { category, symbol },

@@ -117,7 +117,7 @@ async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequ
 	for (const order of ordersIn(req.path, req.body)) {
 		let price = order.price ?? order.triggerPrice;
 		if (needsMarketPrice(key.guardrails, order)) {
-			const tickers = await bybitApiRequest.call<BybitContext, [BybitRequest], Promise<IDataObject>>(ctx, {
+			const tickers = await bybitApiRequest.call(ctx, {
 				method: 'GET',
 				path: '/v5/market/tickers',
 				qs: { category: order.category, symbol: order.symbol },
@@ -216,10 +216,7 @@ async function resyncClock(ctx: BybitContext, origin: string): Promise<number> {
 }
 
 /** Sends one request and returns Bybit's whole envelope (batch calls need `retExtInfo`). */
-export async function bybitApiRequestEnvelope<T = IDataObject>(
-	this: BybitContext,
-	req: BybitRequest,
-): Promise<BybitEnvelope<T>> {
+export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequest): Promise<BybitEnvelope> {
 	const retrySafe = req.retrySafe ?? req.method === 'GET';
 	const key = await keyInfo(this);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
@@ -275,7 +272,7 @@ export async function bybitApiRequestEnvelope<T = IDataObject>(
 			}
 			throw httpError(this, res, req);
 		}
-		const envelope = res.body as BybitEnvelope<T> | undefined;
+		const envelope = res.body as BybitEnvelope | undefined;
 		if (res.statusCode !== 200 || !envelope || typeof envelope !== 'object' || typeof envelope.retCode !== 'number') {
 			throw httpError(this, res, req);
 		}
@@ -308,8 +305,8 @@ export async function bybitApiRequestEnvelope<T = IDataObject>(
 }
 
 /** Sends one request and returns Bybit's `result`. */
-export async function bybitApiRequest<T = IDataObject>(this: BybitContext, req: BybitRequest): Promise<T> {
-	const envelope = await bybitApiRequestEnvelope.call<BybitContext, [BybitRequest], Promise<BybitEnvelope<T>>>(this, req);
+export async function bybitApiRequest(this: BybitContext, req: BybitRequest): Promise<IDataObject> {
+	const envelope = await bybitApiRequestEnvelope.call(this, req);
 	return envelope.result;
 }
 
@@ -341,7 +338,7 @@ export async function bybitApiRequestAllItems(
 			qs.limit = remaining;
 		}
 		if (cursor) qs.cursor = cursor;
-		const result = await bybitApiRequest.call<BybitContext, [BybitRequest], Promise<IDataObject>>(this, { ...req, qs });
+		const result = await bybitApiRequest.call(this, { ...req, qs });
 		const list = (result?.[listKey] as IDataObject[] | undefined) ?? [];
 		rows.push(...list);
 		if (options.limit !== undefined && rows.length >= options.limit) return rows.slice(0, options.limit);

@@ -1,0 +1,172 @@
+/**
+ * Batch orders: from a JSON list, or one input item = one order. Orders are
+ * split into Bybit's per-category maximum (20 linear/inverse/option, 10 spot)
+ * and each order's own result in `retExtInfo.list` becomes that order's item:
+ * an error there is an error of the input item that caused it.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
+import { bybitApiRequestEnvelope, toNodeError } from '../transport';
+import { category } from './fields';
+import { normaliseValue } from './engine';
+import type { OperationSpec } from './types';
+
+export const BATCH_MAX: Record<string, number> = { linear: 20, inverse: 20, option: 20, spot: 10 };
+
+const PATHS = { create: '/v5/order/create-batch', amend: '/v5/order/amend-batch', cancel: '/v5/order/cancel-batch' } as const;
+const REQUIRED: Record<keyof typeof PATHS, string[]> = {
+	create: ['symbol', 'side', 'orderType', 'qty'],
+	amend: ['symbol'],
+	cancel: ['symbol'],
+};
+
+function specFor(kind: keyof typeof PATHS, name: string, action: string, description: string, docs: string): OperationSpec {
+	return {
+		resource: 'order',
+		operation: `${kind}Batch`,
+		name,
+		action,
+		description,
+		method: 'POST',
+		path: PATHS[kind],
+		docs,
+		write: true,
+		batch: kind,
+		fields: [
+			category(['linear', 'inverse', 'spot', 'option']),
+			{
+				displayName: 'Orders From',
+				name: 'source',
+				type: 'options',
+				options: [
+					{ name: 'Each Input Item Is One Order', value: 'items', description: 'Every input item\'s fields (symbol, side, orderType, qty, price, orderLinkId, ...) make one order; all items go out in as few requests as possible' },
+					{ name: 'JSON List', value: 'json', description: 'A JSON array of orders, per input item' },
+				],
+				default: 'items',
+			},
+			{
+				displayName: 'Orders',
+				name: 'orders',
+				type: 'json',
+				default: '[]',
+				description: 'JSON array of orders with Bybit\'s field names',
+				displayOptions: { show: { source: ['json'] } },
+			},
+		],
+	};
+}
+
+export function batchFields(): OperationSpec[] {
+	return [
+		specFor('create', 'Create Batch', 'Place a batch of orders', 'Place many orders in as few requests as possible', 'order/batch-place'),
+		specFor('amend', 'Amend Batch', 'Amend a batch of orders', 'Amend many open orders at once', 'order/batch-amend'),
+		specFor('cancel', 'Cancel Batch', 'Cancel a batch of orders', 'Cancel many open orders at once', 'order/batch-cancel'),
+	];
+}
+
+interface PendingOrder {
+	itemIndex: number;
+	category: string;
+	order: IDataObject;
+}
+
+function ordersOfItem(ctx: IExecuteFunctions, kind: keyof typeof PATHS, itemIndex: number, json: IDataObject): IDataObject[] {
+	const source = ctx.getNodeParameter('source', itemIndex, 'items') as string;
+	let raw: unknown = json;
+	if (source === 'json') {
+		raw = ctx.getNodeParameter('orders', itemIndex, '[]');
+		if (typeof raw === 'string') {
+			try {
+				raw = JSON.parse(raw);
+			} catch {
+				throw new NodeOperationError(ctx.getNode(), '"orders" is not valid JSON: give a JSON array of orders.', { itemIndex });
+			}
+		}
+		if (!Array.isArray(raw)) throw new NodeOperationError(ctx.getNode(), '"orders" must be a JSON array of orders.', { itemIndex });
+	}
+	const list = (Array.isArray(raw) ? raw : [raw]) as IDataObject[];
+	return list.map((order, k) => {
+		if (!order || typeof order !== 'object') throw new NodeOperationError(ctx.getNode(), `Order ${k + 1} is not an object.`, { itemIndex });
+		const clean: IDataObject = {};
+		for (const [name, value] of Object.entries(order)) {
+			if (name === 'category' || value === undefined || value === null || value === '') continue;
+			clean[name] = normaliseValue(ctx, itemIndex, name, value) as IDataObject[string];
+		}
+		for (const name of REQUIRED[kind]) {
+			if (clean[name] === undefined) {
+				throw new NodeOperationError(ctx.getNode(), `Order ${k + 1}: "${name}" is required for a batch ${kind} but is missing.`, { itemIndex });
+			}
+		}
+		if (kind !== 'create' && clean.orderId === undefined && clean.orderLinkId === undefined) {
+			throw new NodeOperationError(ctx.getNode(), `Order ${k + 1}: give "orderId" or "orderLinkId" to ${kind} it.`, { itemIndex });
+		}
+		return clean;
+	});
+}
+
+/** Runs a batch spec over all input items; returns output items paired to the item each order came from. */
+export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const kind = spec.batch!;
+	const out: INodeExecutionData[] = [];
+	const fail = (itemIndex: number, error: Error) => {
+		if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
+		out.push({ json: { error: error.message }, pairedItem: { item: itemIndex } });
+	};
+	const pending: PendingOrder[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const cat = this.getNodeParameter('category', i) as string;
+			for (const order of ordersOfItem(this, kind, i, items[i].json)) pending.push({ itemIndex: i, category: cat, order });
+		} catch (error) {
+			fail(i, error as Error);
+		}
+	}
+	const byCategory = new Map<string, PendingOrder[]>();
+	for (const p of pending) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
+	for (const [cat, orders] of byCategory) {
+		const size = BATCH_MAX[cat] ?? 10;
+		for (let start = 0; start < orders.length; start += size) {
+			const chunk = orders.slice(start, start + size);
+			let envelope;
+			try {
+				envelope = await bybitApiRequestEnvelope.call(this, {
+					method: 'POST',
+					path: spec.path,
+					body: { category: cat, request: chunk.map((c) => c.order) },
+					weight: chunk.length,
+					itemIndex: chunk[0].itemIndex,
+				});
+			} catch (error) {
+				for (const c of chunk) fail(c.itemIndex, error as Error);
+				continue;
+			}
+			const results = ((envelope.result as IDataObject)?.list as IDataObject[] | undefined) ?? [];
+			const infos = ((envelope.retExtInfo as IDataObject | undefined)?.list as IDataObject[] | undefined) ?? [];
+			chunk.forEach((c, k) => {
+				const info = infos[k] ?? { code: 0, msg: 'OK' };
+				const code = Number(info.code);
+				if (code !== 0) {
+					fail(
+						c.itemIndex,
+						new NodeApiError(this.getNode(), { retCode: code, retMsg: info.msg } as JsonObject, {
+							message: `Bybit error ${code}: ${info.msg} (order ${c.order.orderLinkId ?? c.order.orderId ?? k + 1} of a batch)`,
+							description: BYBIT_ERRORS[code]?.hint,
+							itemIndex: c.itemIndex,
+						}),
+					);
+					return;
+				}
+				out.push({ json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
+			});
+		}
+	}
+	return out;
+}

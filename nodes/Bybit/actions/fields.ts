@@ -1,0 +1,146 @@
+/**
+ * Shared parameter builders. Parameter names are Bybit's field names, so the
+ * engine sends them as they are.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+export type Category = 'spot' | 'linear' | 'inverse' | 'option';
+
+const CATEGORY_NAMES: Record<Category, string> = {
+	inverse: 'Inverse (Coin-Margined Contracts)',
+	linear: 'Linear (USDT/USDC Perpetuals and Futures)',
+	option: 'Option',
+	spot: 'Spot',
+};
+
+/** Quantities and prices: sent as exact decimal strings, never JavaScript numbers. */
+export const DECIMAL_FIELDS = new Set([
+	'qty', 'price', 'triggerPrice', 'takeProfit', 'stopLoss', 'tpLimitPrice', 'slLimitPrice', 'orderIv',
+	'buyLeverage', 'sellLeverage', 'margin', 'amount', 'trailingStop', 'activePrice', 'tpSize', 'slSize',
+	'slippageTolerance', 'target', 'quoteAmount', 'balancePercent', 'riskPercent', 'stopDistance',
+]);
+
+export function category(allowed: Category[], options: { required?: boolean; def?: Category } = {}): INodeProperties {
+	// generated per operation, so the default is computed (the description test checks it is one of the options)
+	return Object.assign(
+		{ displayName: 'Category', name: 'category' },
+		{
+			type: 'options' as const,
+			required: options.required ?? true,
+			options: [...allowed].sort().map((value) => ({ name: CATEGORY_NAMES[value], value })),
+			default: options.def ?? (allowed.includes('linear') ? 'linear' : allowed[0]),
+			description: 'Product type',
+		},
+	);
+}
+
+export function symbol(required = true, description = 'Trading pair, e.g. BTCUSDT'): INodeProperties {
+	return {
+		displayName: 'Symbol',
+		name: 'symbol',
+		type: 'resourceLocator',
+		required,
+		default: { mode: 'list', value: '' },
+		description,
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSymbols', searchable: true } },
+			{ displayName: 'By Symbol', name: 'id', type: 'string', placeholder: 'BTCUSDT' },
+		],
+	};
+}
+
+export function coin(name = 'coin', required = true, displayName = 'Coin'): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'resourceLocator',
+		required,
+		default: { mode: 'list', value: '' },
+		modes: [
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCoins', searchable: true } },
+			{ displayName: 'By Coin', name: 'id', type: 'string', placeholder: 'USDT' },
+		],
+	};
+}
+
+export function text(displayName: string, name: string, description: string, extra: Partial<INodeProperties> = {}): INodeProperties {
+	return { displayName, name, type: 'string', default: '', description, ...extra };
+}
+
+export function decimal(displayName: string, name: string, description: string, required = false, placeholder = ''): INodeProperties {
+	return { displayName, name, type: 'string', default: '', required, placeholder, description };
+}
+
+export function choice(
+	displayName: string,
+	name: string,
+	values: Array<[string, string | number]>,
+	def: string | number,
+	description: string,
+	required = false,
+): INodeProperties {
+	const options: INodePropertyOptions[] = values.map(([n, value]) => ({ name: n, value })).sort((a, b) => a.name.localeCompare(b.name));
+	return { displayName, name, type: 'options', options, default: def, required, description };
+}
+
+export function flag(displayName: string, name: string, description: string): INodeProperties {
+	return { displayName, name, type: 'boolean', default: false, description };
+}
+
+export function ms(displayName: string, name: string, description: string): INodeProperties {
+	return { displayName, name, type: 'number', default: 0, description: `${description} (Unix time in milliseconds, 0 = not set)` };
+}
+
+export function additional(fields: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+export const SIDE = choice('Side', 'side', [['Buy', 'Buy'], ['Sell', 'Sell']], 'Buy', 'Order side', true);
+
+export const TRIGGER_BY: Array<[string, string]> = [
+	['Index Price', 'IndexPrice'],
+	['Last Price', 'LastPrice'],
+	['Mark Price', 'MarkPrice'],
+];
+
+export const POSITION_IDX = choice(
+	'Position Index',
+	'positionIdx',
+	[
+		['Auto (From the Symbol\'s Position Mode)', 'auto'],
+		['One-Way Mode (0)', '0'],
+		['Hedge Mode Buy Side (1)', '1'],
+		['Hedge Mode Sell Side (2)', '2'],
+	],
+	'auto',
+	'Position to act on. Auto reads the symbol\'s position mode and derives the index from side and reduce-only.',
+);
+
+/** Return All / Limit, shared by every list operation. */
+export function returnAllOrLimit(maxLimit: number): INodeProperties[] {
+	void maxLimit; // documents the endpoint's page maximum at the call site
+	return [
+		{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: { show: { returnAll: [false] } },
+		},
+	];
+}
+
+export const TIME_RANGE: INodeProperties[] = [
+	ms('Start Time', 'startTime', 'Start of the time range'),
+	ms('End Time', 'endTime', 'End of the time range'),
+];

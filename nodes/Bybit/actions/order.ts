@@ -1,0 +1,119 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { createOrderOnce } from '../trading/orderCreate';
+import { batchFields } from './batch';
+import { additional, category, choice, decimal, flag, POSITION_IDX, returnAllOrLimit, SIDE, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
+import { resolvePositionIdx } from './positionIdx';
+import type { OperationSpec } from './types';
+
+const ALL = ['linear', 'inverse', 'spot', 'option'] as const;
+
+const ORDER_ID = text('Order ID', 'orderId', 'Bybit\'s order ID. Either this or the Order Link ID is required.');
+const ORDER_LINK_ID = text('Order Link ID', 'orderLinkId', 'Your own order ID (max 36 characters: letters, digits, - and _)');
+
+const TPSL_FIELDS = [
+	decimal('Take Profit', 'takeProfit', 'Take-profit price'),
+	decimal('Stop Loss', 'stopLoss', 'Stop-loss price'),
+	choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: whole position at market; Partial: allows limit TP/SL (linear and inverse)'),
+	choice('TP Trigger By', 'tpTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the take-profit'),
+	choice('SL Trigger By', 'slTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the stop-loss'),
+	choice('TP Order Type', 'tpOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the take-profit triggers'),
+	choice('SL Order Type', 'slOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the stop-loss triggers'),
+	decimal('TP Limit Price', 'tpLimitPrice', 'Limit price of a limit take-profit'),
+	decimal('SL Limit Price', 'slLimitPrice', 'Limit price of a limit stop-loss'),
+];
+
+export const CREATE_ADDITIONAL = [
+	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly']], 'GTC', 'How long the order stays open (market orders are always IOC)'),
+	flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)'),
+	flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)'),
+	decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value'),
+	choice('Trigger Direction', 'triggerDirection', [['Rises To Trigger Price', 1], ['Falls To Trigger Price', 2]], 1, 'Linear and inverse conditional orders'),
+	choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order'),
+	...TPSL_FIELDS,
+	choice('Market Unit', 'marketUnit', [['Base Coin', 'baseCoin'], ['Quote Coin', 'quoteCoin']], 'baseCoin', 'Spot market orders: whether the quantity is in the base or the quote coin (spot market buys default to quote)'),
+	choice('Is Leverage', 'isLeverage', [['Spot (0)', 0], ['Margin (1)', 1]], 0, 'Spot only: 1 borrows for margin trading'),
+	choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only: kind of order'),
+	choice('SMP Type', 'smpType', [['Cancel Both', 'CancelBoth'], ['Cancel Maker', 'CancelMaker'], ['Cancel Taker', 'CancelTaker'], ['None', 'None']], 'None', 'Self-match prevention'),
+	decimal('Order IV', 'orderIv', 'Option only: implied volatility (0.1 = 10%), takes priority over price'),
+	flag('MMP', 'mmp', 'Whether this is a market maker protection order (option only)'),
+	choice('Slippage Tolerance Type', 'slippageToleranceType', [['Percent', 'Percent'], ['Tick Size', 'TickSize']], 'Percent', 'Market orders only'),
+	decimal('Slippage Tolerance', 'slippageTolerance', 'Market orders only: ticks (1-10000) or percent (0.01-10)'),
+];
+
+const AMEND_ADDITIONAL = [
+	decimal('Quantity', 'qty', 'New quantity'),
+	decimal('Price', 'price', 'New limit price'),
+	decimal('Trigger Price', 'triggerPrice', 'New trigger price'),
+	choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order'),
+	decimal('Order IV', 'orderIv', 'Option only: implied volatility'),
+	...TPSL_FIELDS.filter((f) => !['tpOrderType', 'slOrderType'].includes(f.name)),
+];
+
+export const orderSpecs: OperationSpec[] = [
+	{
+		resource: 'order', operation: 'create', name: 'Create', action: 'Place an order',
+		description: 'Place a market, limit or conditional order', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [
+			category([...ALL]),
+			symbol(),
+			SIDE,
+			choice('Order Type', 'orderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Market fills now at the best price; Limit waits for your price', true),
+			decimal('Quantity', 'qty', 'Order quantity in the base coin (inverse: contracts in USD; spot market buy: quote coin unless Market Unit says otherwise)', true, '0.001'),
+			{ ...decimal('Price', 'price', 'Limit price', true, '64000'), displayOptions: { show: { orderType: ['Limit'] } } },
+			{ ...POSITION_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } },
+			text('Order Link ID', 'orderLinkId', 'Your own unique ID (max 36: letters, digits, - and _). Set it (e.g. from the alert ID) so a repeated alert or a lost answer never creates a second order.'),
+			additional(CREATE_ADDITIONAL),
+		],
+		async run(i, params) {
+			await resolvePositionIdx(this, params, i);
+			return await createOrderOnce(this, params, i);
+		},
+	},
+	{
+		resource: 'order', operation: 'amend', name: 'Amend', action: 'Amend an order',
+		description: 'Change the quantity, price or TP/SL of an open order', method: 'POST', path: '/v5/order/amend', docs: 'order/amend-order', write: true,
+		fields: [category([...ALL]), symbol(), ORDER_ID, ORDER_LINK_ID, additional(AMEND_ADDITIONAL)],
+	},
+	{
+		resource: 'order', operation: 'cancel', name: 'Cancel', action: 'Cancel an order',
+		description: 'Cancel an open order', method: 'POST', path: '/v5/order/cancel', docs: 'order/cancel-order', write: true,
+		fields: [category([...ALL]), symbol(), ORDER_ID, ORDER_LINK_ID, additional([choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only')])],
+	},
+	{
+		resource: 'order', operation: 'cancelAll', name: 'Cancel All', action: 'Cancel all orders',
+		description: 'Cancel all open orders of a symbol, base coin or settle coin', method: 'POST', path: '/v5/order/cancel-all', docs: 'order/cancel-all', write: true,
+		fields: [category([...ALL]), symbol(false, 'Symbol (linear and inverse need a symbol, base coin or settle coin)'), additional([text('Base Coin', 'baseCoin', 'Cancel all orders of this base coin'), text('Settle Coin', 'settleCoin', 'Cancel all orders of this settle coin'), choice('Order Filter', 'orderFilter', [['Open Order', 'OpenOrder'], ['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Which kind of orders to cancel'), choice('Stop Order Type', 'stopOrderType', [['Stop', 'Stop']], 'Stop', 'Cancel only conditional orders of this type')])],
+	},
+	{
+		resource: 'order', operation: 'getOpenOrders', name: 'Get Open Orders', action: 'Get open orders',
+		description: 'Get open and recently closed orders', method: 'GET', path: '/v5/order/realtime', docs: 'order/open-order',
+		fields: [category([...ALL]), symbol(false, 'Symbol (linear needs a symbol, base coin or settle coin)'), ...returnAllOrLimit(50), additional([text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin, e.g. USDT'), ORDER_ID, ORDER_LINK_ID, choice('Open Only', 'openOnly', [['Open Orders (0)', 0], ['Recently Closed Orders (1)', 1]], 0, 'Which orders to return'), choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Kind of order')])],
+		list: { listKey: 'list', pageSize: 50 },
+	},
+	{
+		resource: 'order', operation: 'getOrderHistory', name: 'Get Order History', action: 'Get order history',
+		description: 'Get closed orders (7-day windows)', method: 'GET', path: '/v5/order/history', docs: 'order/order-list',
+		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(50), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin'), choice('Order Status', 'orderStatus', [['Cancelled', 'Cancelled'], ['Deactivated', 'Deactivated'], ['Filled', 'Filled'], ['New', 'New'], ['Partially Filled', 'PartiallyFilled'], ['Rejected', 'Rejected'], ['Triggered', 'Triggered'], ['Untriggered', 'Untriggered']], 'Filled', 'Only orders in this status'), ...TIME_RANGE])],
+		list: { listKey: 'list', pageSize: 50 },
+	},
+	{
+		resource: 'order', operation: 'getExecutions', name: 'Get Executions', action: 'Get trade executions',
+		description: 'Get your fills (trade history, 7-day windows)', method: 'GET', path: '/v5/execution/list', docs: 'order/execution',
+		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(100), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), choice('Exec Type', 'execType', [['Adl Trade', 'AdlTrade'], ['Bust Trade', 'BustTrade'], ['Delivery', 'Delivery'], ['Funding', 'Funding'], ['Settle', 'Settle'], ['Trade', 'Trade']], 'Trade', 'Only executions of this type'), ...TIME_RANGE])],
+		list: { listKey: 'list', pageSize: 100 },
+	},
+	{
+		resource: 'order', operation: 'getSpotBorrowQuota', name: 'Get Spot Borrow Quota', action: 'Get the spot borrow quota',
+		description: 'Get the maximum spot margin trade quantity', method: 'GET', path: '/v5/order/spot-borrow-check', docs: 'order/spot-borrow-quota',
+		fields: [symbol(), SIDE], fixed: { category: 'spot' },
+	},
+	{
+		resource: 'order', operation: 'setDisconnectCancelAll', name: 'Set Disconnect Cancel All', action: 'Set disconnect cancel all',
+		description: 'Set the dead-man switch window (DCP, institutional accounts)', method: 'POST', path: '/v5/order/disconnected-cancel-all', docs: 'order/dcp', write: true,
+		fields: [{ displayName: 'Time Window (Seconds)', name: 'timeWindow', type: 'number', typeOptions: { minValue: 3, maxValue: 300 }, default: 10, required: true, description: 'Cancel all orders when the connection is lost for this long (3-300 s)' }, additional([choice('Product', 'product', [['Derivatives', 'DERIVATIVES'], ['Options', 'OPTIONS'], ['Spot', 'SPOT']], 'OPTIONS', 'Which product')])],
+	},
+	...batchFields(),
+];
+
+export type OrderBody = IDataObject;

@@ -1,0 +1,137 @@
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
+import { breakevenStop, closeAll, closePosition, flipPosition, setTargetPosition } from '../trading/positionOps';
+import { additional, category, choice, decimal, POSITION_IDX, returnAllOrLimit, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
+import { resolvePositionIdx } from './positionIdx';
+import type { OperationSpec } from './types';
+
+const SIDE_IDX = choice('Position', 'positionIdx', [['All (One-Way or Both Hedge Sides)', 'all'], ['Hedge Long Side (1)', '1'], ['Hedge Short Side (2)', '2']], 'all', 'Which position of the symbol');
+const idxOf = (value: unknown) => (value === undefined || value === 'all' || value === '' ? undefined : Number(value));
+
+export const positionSpecs: OperationSpec[] = [
+	{
+		resource: 'position', operation: 'getPositions', name: 'Get Positions', action: 'Get positions',
+		description: 'Get open positions', method: 'GET', path: '/v5/position/list', docs: 'position',
+		fields: [
+			category(['linear', 'inverse', 'option']),
+			symbol(false, 'Symbol (linear needs a symbol or a settle coin)'),
+			...returnAllOrLimit(200),
+			additional([text('Settle Coin', 'settleCoin', 'Settle coin, e.g. USDT'), text('Base Coin', 'baseCoin', 'Option only')]),
+			{ displayName: 'Drop Empty Positions', name: 'simplify', type: 'boolean', default: true, description: 'Whether to drop rows with size 0 (the empty side of a hedge-mode symbol, or a symbol with no position)' },
+		],
+		async run(i, params) {
+			const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
+			const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
+			const rows = await bybitApiRequestAllItems.call(this, { method: 'GET', path: '/v5/position/list', qs: params, itemIndex: i }, { pageSize: 200, limit });
+			return this.getNodeParameter('simplify', i, true) ? rows.filter((r) => Number(r.size) > 0) : rows;
+		},
+	},
+	{
+		resource: 'position', operation: 'setLeverage', name: 'Set Leverage', action: 'Set leverage',
+		description: 'Set the leverage of a symbol', method: 'POST', path: '/v5/position/set-leverage', docs: 'position/leverage', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), decimal('Buy Leverage', 'buyLeverage', 'Leverage for long positions (one-way mode: equal to sell)', true, '10'), decimal('Sell Leverage', 'sellLeverage', 'Leverage for short positions', true, '10')],
+	},
+	{
+		resource: 'position', operation: 'setTradingStop', name: 'Set Trading Stop', action: 'Set take profit stop loss',
+		description: 'Set take-profit, stop-loss or trailing stop of a position', method: 'POST', path: '/v5/position/trading-stop', docs: 'position/trading-stop', write: true,
+		fields: [
+			category(['linear', 'inverse', 'option']),
+			symbol(),
+			choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: the whole position; Partial: a size you give (limit TP/SL allowed)', true),
+			{ ...POSITION_IDX, description: 'Position to set it on. Auto works in one-way mode; in hedge mode choose 1 (long) or 2 (short).' },
+			decimal('Take Profit', 'takeProfit', 'Take-profit price ("0" removes it)'),
+			decimal('Stop Loss', 'stopLoss', 'Stop-loss price ("0" removes it)'),
+			additional([
+				decimal('Trailing Stop', 'trailingStop', 'Trailing distance in price ("0" removes it)'),
+				decimal('Active Price', 'activePrice', 'Price at which the trailing stop activates'),
+				choice('TP Trigger By', 'tpTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the take-profit'),
+				choice('SL Trigger By', 'slTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the stop-loss'),
+				decimal('TP Size', 'tpSize', 'Partial mode: size to take profit on'),
+				decimal('SL Size', 'slSize', 'Partial mode: size to stop out'),
+				decimal('TP Limit Price', 'tpLimitPrice', 'Partial mode, limit TP'),
+				decimal('SL Limit Price', 'slLimitPrice', 'Partial mode, limit SL'),
+				choice('TP Order Type', 'tpOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the take-profit'),
+				choice('SL Order Type', 'slOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the stop-loss'),
+			]),
+		],
+		async run(i, params) {
+			if (params.positionIdx === 'auto') {
+				// trading-stop has no side: Auto works in one-way mode; in hedge mode the side must be explicit
+				const probe: IDataObject = { category: params.category, symbol: params.symbol, side: 'Buy', positionIdx: 'auto' };
+				await resolvePositionIdx(this, probe, i);
+				if (probe.positionIdx !== 0) {
+					throw new NodeOperationError(this.getNode(), `${String(params.symbol)} is in hedge mode: set Position Index to Hedge Mode Buy Side (1) for the long or Sell Side (2) for the short.`, { itemIndex: i });
+				}
+				params.positionIdx = 0;
+			}
+			return await bybitApiRequest.call(this, { method: 'POST', path: '/v5/position/trading-stop', body: params, itemIndex: i });
+		},
+	},
+	{
+		resource: 'position', operation: 'switchIsolatedMargin', name: 'Switch Isolated Margin', action: 'Switch cross or isolated margin',
+		description: 'Switch a symbol between cross and isolated margin (classic and UTA 1.0 accounts; UTA 2.0 uses Account > Set Margin Mode)', method: 'POST', path: '/v5/position/switch-isolated', docs: 'abandon/cross-isolate', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), choice('Trade Mode', 'tradeMode', [['Cross Margin (0)', 0], ['Isolated Margin (1)', 1]], 1, 'Margin mode', true), decimal('Buy Leverage', 'buyLeverage', 'Leverage (equal for buy and sell)', true, '10'), decimal('Sell Leverage', 'sellLeverage', 'Leverage (equal for buy and sell)', true, '10')],
+	},
+	{
+		resource: 'position', operation: 'switchPositionMode', name: 'Switch Position Mode', action: 'Switch position mode',
+		description: 'Switch between one-way and hedge mode (USDT perpetuals)', method: 'POST', path: '/v5/position/switch-mode', docs: 'position/position-mode', write: true,
+		fields: [category(['linear']), choice('Mode', 'mode', [['Both Sides / Hedge (3)', 3], ['Merged Single / One-Way (0)', 0]], 0, 'Position mode', true), symbol(false, 'Symbol (this or a coin is required)'), additional([text('Coin', 'coin', 'Switch every symbol settled in this coin')])],
+	},
+	{
+		resource: 'position', operation: 'setAutoAddMargin', name: 'Set Auto Add Margin', action: 'Set auto add margin',
+		description: 'Turn automatic margin top-up on or off for an isolated position', method: 'POST', path: '/v5/position/set-auto-add-margin', docs: 'position/auto-add-margin', write: true,
+		fields: [category(['linear']), symbol(), choice('Auto Add Margin', 'autoAddMargin', [['Off (0)', 0], ['On (1)', 1]], 1, 'Whether to add margin automatically', true), { ...POSITION_IDX, default: '0', description: 'Required in hedge mode' }],
+	},
+	{
+		resource: 'position', operation: 'addOrReduceMargin', name: 'Add or Reduce Margin', action: 'Add or reduce margin',
+		description: 'Add margin to (positive) or remove it from (negative) an isolated position', method: 'POST', path: '/v5/position/add-margin', docs: 'position/manual-add-margin', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), { displayName: 'Margin', name: 'margin', type: 'string', default: '', required: true, placeholder: '10 or -10', description: 'Positive adds, negative reduces (up to 4 decimals)' }, { ...POSITION_IDX, default: '0' }],
+	},
+	{
+		resource: 'position', operation: 'getClosedPnl', name: 'Get Closed PnL', action: 'Get closed profit and loss',
+		description: 'Get realised profit and loss of closed positions', method: 'GET', path: '/v5/position/closed-pnl', docs: 'position/close-pnl',
+		fields: [category(['linear', 'inverse']), symbol(false), ...returnAllOrLimit(100), additional(TIME_RANGE)],
+		list: { listKey: 'list', pageSize: 100 },
+	},
+	{
+		resource: 'position', operation: 'closePosition', name: 'Close Position', action: 'Close a position',
+		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), SIDE_IDX],
+		async run(i, params) {
+			return await closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
+		},
+	},
+	{
+		resource: 'position', operation: 'closeAll', name: 'Close All Positions', action: 'Close all positions',
+		description: 'Close every open position in a category', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [category(['linear', 'inverse']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)')],
+		async run(i, params) {
+			return await closeAll(this, String(params.category), params.settleCoin as string | undefined, i);
+		},
+	},
+	{
+		resource: 'position', operation: 'flip', name: 'Flip Position', action: 'Flip a position',
+		description: 'Close the position and open the other side', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), decimal('Quantity', 'qty', 'Size of the new position (empty: the current size)')],
+		async run(i, params) {
+			return await flipPosition(this, String(params.category), String(params.symbol), params.qty as string | undefined, i);
+		},
+	},
+	{
+		resource: 'position', operation: 'setTarget', name: 'Set Target Position', action: 'Set a target position size',
+		description: 'Bring a one-way position to a signed size (+long, -short, 0 flat) with the minimum order', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), { displayName: 'Target Size', name: 'target', type: 'string', default: '', required: true, placeholder: '-0.01', description: 'Signed position size: positive long, negative short, 0 flat' }],
+		async run(i, params) {
+			return await setTargetPosition(this, String(params.category), String(params.symbol), String(params.target), i);
+		},
+	},
+	{
+		resource: 'position', operation: 'breakevenStop', name: 'Move Stop to Breakeven', action: 'Move the stop loss to breakeven',
+		description: 'Set the stop-loss at the entry price', method: 'POST', path: '/v5/position/trading-stop', docs: 'position/trading-stop', write: true,
+		fields: [category(['linear', 'inverse']), symbol(), SIDE_IDX],
+		async run(i, params) {
+			return await breakevenStop(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
+		},
+	},
+];

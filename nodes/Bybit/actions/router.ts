@@ -1,0 +1,36 @@
+/**
+ * The one item loop: looks up the spec for resource + operation, runs it per
+ * item (or once for batch operations), pairs every output item with its
+ * input, and turns failures into per-item errors or Continue On Fail items.
+ */
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { toNodeError } from '../transport';
+import { runBatch } from './batch';
+import { executeSpec } from './engine';
+import { SPECS_BY_KEY } from './index';
+
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const spec = SPECS_BY_KEY.get(`${resource}.${operation}`);
+	if (!spec) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported.`);
+	if (spec.batch) return [await runBatch.call(this, spec, items)];
+
+	const out: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const data = await executeSpec.call(this, spec, i);
+			const rows = Array.isArray(data) ? data : [data];
+			out.push(...this.helpers.constructExecutionMetaData(this.helpers.returnJsonArray(rows as IDataObject[]), { itemData: { item: i } }));
+		} catch (error) {
+			if (this.continueOnFail()) {
+				out.push({ json: { error: (error as Error).message }, pairedItem: { item: i } });
+				continue;
+			}
+			throw toNodeError(this.getNode(), error, i);
+		}
+	}
+	return [out];
+}

@@ -1,0 +1,37 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user';
+
+export interface ListOutput {
+	/** Where the rows are in `result` (`list`, or `rows` for asset records). */
+	listKey: string;
+	/** Largest page Bybit serves for this endpoint; absent = the endpoint does not paginate. */
+	pageSize?: number;
+}
+
+/**
+ * One operation, as data: the engine builds its UI from `fields` and runs it
+ * from `method` + `path`. `run` is the escape hatch for operations that are
+ * more than one request.
+ */
+export interface OperationSpec {
+	resource: Resource;
+	operation: string;
+	name: string;
+	action: string;
+	description: string;
+	method: 'GET' | 'POST';
+	path: `/v5/${string}`;
+	/** Anchor in Bybit's V5 docs, e.g. `order/create-order`. */
+	docs: string;
+	fields: INodeProperties[];
+	/** One output item per row of `result[listKey]`, with Return All / Limit when paginated. */
+	list?: ListOutput;
+	/** Changes state on the exchange (orders, positions, transfers). */
+	write?: boolean;
+	/** Fixed values sent with every request of this operation. */
+	fixed?: IDataObject;
+	run?: (this: IExecuteFunctions, itemIndex: number, params: IDataObject) => Promise<IDataObject | IDataObject[]>;
+	/** Batch operations: the router hands them all items at once. */
+	batch?: 'create' | 'amend' | 'cancel';
+}
