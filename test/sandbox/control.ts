@@ -67,6 +67,12 @@ export interface SandboxControl {
 	clearRequests(): void;
 	emitPrivate(topic: string, data: Json[]): number;
 	pushBurst(n: number, opts?: BurstOptions): Promise<BurstResult>;
+	/** Closed WebSocket connections and their close codes, oldest first. */
+	closeCodes(): Array<{ connId: string; kind: string; code: number; time: number }>;
+	/** Open WebSocket connections. */
+	openSockets(): number;
+	/** Stop (true) or resume (false) answering pings, to simulate a half-dead connection. */
+	mutePongs(on: boolean): void;
 }
 
 export interface ControlDeps {
@@ -165,6 +171,11 @@ export function createControl(d: ControlDeps): SandboxControl {
 		},
 		emitPrivate: (topic, data) => ws.priv.emit(topic, data),
 		pushBurst: (n, opts) => burst(d, n, opts ?? {}),
+		closeCodes: () => ws.hub.closes.slice(),
+		openSockets: () => ws.hub.conns.size,
+		mutePongs: (on) => {
+			ws.hub.mutePongs = on;
+		},
 	};
 	return control;
 }

@@ -14,6 +14,10 @@ export interface Conn {
 
 export class Hub {
 	readonly conns = new Set<Conn>();
+	/** When set, pings get no pong (a half-dead connection). */
+	mutePongs = false;
+	/** Every closed connection with the close code the server saw (1000 = a clean client close). */
+	readonly closes: Array<{ connId: string; kind: string; code: number; time: number }> = [];
 	/** topic -> subscribed connections (public topics are keyed "category|topic"). */
 	readonly subs = new Map<string, Set<Conn>>();
 	private paused = false;

@@ -41,6 +41,7 @@ export class PrivateStream {
 		const reqId = typeof msg.req_id === 'string' ? msg.req_id : undefined;
 		const base = (extra: Json): Json => ({ ...(reqId !== undefined ? { req_id: reqId } : {}), ...extra, conn_id: conn.connId });
 		const args = Array.isArray(msg.args) ? msg.args : [];
+		if (op === 'ping' && this.hub.mutePongs) return;
 		if (op === 'ping') return this.hub.reply(conn, { req_id: reqId ?? '', op: 'pong', args: [String(this.ex.now())], conn_id: conn.connId });
 		if (op === 'pong') return;
 		if (op === 'auth') return this.hub.reply(conn, base(this.auth(conn, args)));

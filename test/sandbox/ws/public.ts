@@ -75,6 +75,7 @@ export class PublicStreams {
 		const category = conn.category!;
 		const op = msg.op;
 		const reqId = typeof msg.req_id === 'string' ? msg.req_id : '';
+		if (op === 'ping' && this.hub.mutePongs) return;
 		if (op === 'ping') {
 			if (category === 'option') return this.hub.reply(conn, { args: [String(this.ex.now())], op: 'pong' });
 			if (category === 'spot') return this.hub.reply(conn, { success: true, ret_msg: 'pong', conn_id: conn.connId, ...(reqId ? { req_id: reqId } : {}), op: 'ping' });

@@ -54,7 +54,8 @@ export class WsServer {
 			else this.pub.onMessage(conn, msg);
 		});
 		ws.on('error', () => undefined);
-		ws.on('close', () => {
+		ws.on('close', (code: number) => {
+			this.hub.closes.push({ connId: conn.connId, kind: conn.kind, code, time: Date.now() });
 			this.hub.remove(conn);
 			if (conn.kind === 'private') this.priv.onClose(conn);
 		});

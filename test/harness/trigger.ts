@@ -1,0 +1,56 @@
+/**
+ * A minimal ITriggerFunctions for the Bybit Trigger: parameters by name,
+ * `emit`/`emitError` recorded, static data kept across restarts, and the
+ * real credential + axios behind httpRequestWithAuthentication.
+ */
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+
+import { BybitTrigger } from '../../nodes/BybitTrigger/BybitTrigger.node';
+import { makeHttpRequestWithAuthentication } from './http';
+
+export interface TriggerRun {
+	response: ITriggerResponse;
+	emitted: IDataObject[][];
+	items: () => IDataObject[];
+	errors: Error[];
+	staticData: IDataObject;
+	waitFor: (predicate: (items: IDataObject[]) => boolean, timeoutMs?: number) => Promise<void>;
+}
+
+export async function startTrigger(
+	params: Record<string, unknown>,
+	credentials: ICredentialDataDecryptedObject | undefined,
+	options: { mode?: 'trigger' | 'manual'; staticData?: IDataObject } = {},
+): Promise<TriggerRun> {
+	const emitted: IDataObject[][] = [];
+	const errors: Error[] = [];
+	const staticData = options.staticData ?? {};
+	const node: INode = { id: 't1', name: 'Bybit Trigger', type: 'n8n-nodes-bybit.bybitTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const ctx = {
+		getNode: () => node,
+		getMode: () => options.mode ?? 'trigger',
+		getCredentials: async () => {
+			if (!credentials) throw new Error('no credential');
+			return credentials;
+		},
+		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getWorkflowStaticData: () => staticData,
+		emit: (data: INodeExecutionData[][]) => emitted.push(data[0].map((d) => d.json)),
+		emitError: (error: Error) => errors.push(error),
+		logger: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
+		helpers: {
+			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
+			httpRequestWithAuthentication: credentials ? makeHttpRequestWithAuthentication(credentials) : undefined,
+		},
+	} as unknown as ITriggerFunctions;
+	const response = await new BybitTrigger().trigger.call(ctx);
+	const items = () => emitted.flat();
+	const waitFor = async (predicate: (items: IDataObject[]) => boolean, timeoutMs = 10_000) => {
+		const end = Date.now() + timeoutMs;
+		while (!predicate(items())) {
+			if (Date.now() > end) throw new Error(`timed out; ${items().length} items emitted, errors: ${errors.map((e) => e.message).join('; ')}`);
+			await new Promise((r) => setTimeout(r, 20));
+		}
+	};
+	return { response, emitted, items, errors, staticData, waitFor };
+}
