@@ -77,11 +77,11 @@ export class BybitStream {
 		while (stillWanted() && Date.now() < end) await sleep(Math.min(SLICE_MS, end - Date.now()));
 	}
 
-	private async waitFor(match: (r: Reply) => boolean, timeoutMs: number): Promise<Reply | undefined> {
+	private async waitFor(match: (r: Reply) => boolean, timeoutMs: number, gone: () => boolean = () => false): Promise<Reply | undefined> {
 		let got: Reply | undefined;
 		const waiter = { match, resolve: (r: Reply) => (got = r) };
 		this.waiters.push(waiter);
-		await this.pause(timeoutMs, () => got === undefined && !this.closing);
+		await this.pause(timeoutMs, () => got === undefined && !this.closing && !gone());
 		this.waiters = this.waiters.filter((w) => w !== waiter);
 		return got;
 	}
@@ -112,10 +112,14 @@ export class BybitStream {
 		if (!opened) throw new Error(`Could not open a WebSocket to ${this.options.url}`);
 		ws.addEventListener('message', (event) => this.onRaw(String(event.data)));
 		ws.addEventListener('close', (event) => this.onClose(ws, event.code));
+		// a socket that dies while we authenticate or subscribe ends the wait at once
+		const gone = () => ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING;
+		const lost = () => new Error('The connection closed while authenticating or subscribing');
 
 		if (this.options.authArgs) {
 			this.send({ req_id: 'auth', op: 'auth', args: this.options.authArgs() });
-			const reply = await this.waitFor((r) => r.op === 'auth', this.timings.replyTimeoutMs);
+			const reply = await this.waitFor((r) => r.op === 'auth', this.timings.replyTimeoutMs, gone);
+			if (!reply && gone()) throw lost();
 			if (!reply || reply.success !== true) {
 				ws.close(1000);
 				throw new StreamAuthError(
@@ -128,13 +132,15 @@ export class BybitStream {
 		for (let i = 0; i < topics.length; i += size) {
 			const args = topics.slice(i, i + size);
 			this.send({ req_id: `sub-${i}`, op: 'subscribe', args });
-			const reply = await this.waitFor((r) => r.op === 'subscribe' || r.type === 'COMMAND_RESP', this.timings.replyTimeoutMs);
+			const reply = await this.waitFor((r) => r.op === 'subscribe' || r.type === 'COMMAND_RESP', this.timings.replyTimeoutMs, gone);
+			if (!reply && gone()) throw lost();
 			if (reply && reply.success === false) {
 				ws.close(1000);
 				throw new Error(`Bybit refused the subscription to ${args.join(', ')}: ${reply.ret_msg || 'no reason given'}`);
 			}
 		}
 		if (this.closing || generation !== this.generation) return;
+		if (gone()) throw lost();
 		this.state = StreamState.Connected;
 		void this.heartbeat(generation);
 	}

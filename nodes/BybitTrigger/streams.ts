@@ -46,6 +46,10 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	const catchUp = options.catchUp !== false;
 	const staticData = ctx.getWorkflowStaticData('node') as { cursors?: Cursors };
 	const cursors: Cursors = (staticData.cursors ??= {});
+	// catch-up starts from activation when nothing has been seen yet
+	const activatedAt = Date.now();
+	cursors.orderTime ??= activatedAt;
+	cursors.execTime ??= activatedAt;
 	const seen = new SeenSet();
 	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
 	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
@@ -99,7 +103,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		);
 	}
 	// After an n8n restart, the cursors in static data say where we stopped.
-	if (ctx.getMode() === 'trigger' && (cursors.orderTime || cursors.execTime)) {
+	if (ctx.getMode() === 'trigger' && ((cursors.orderTime ?? activatedAt) < activatedAt || (cursors.execTime ?? activatedAt) < activatedAt)) {
 		await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`));
 	}
 	return { close: async () => await stream.close() };
