@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: prints P1-P5 (issue #8) with their targets. Every speed
+ * figure is a ratio against a baseline measured in the same run, side by
+ * side, because absolute times on shared 2-core machines are not stable.
+ */
+import { printFigures, type Figure } from './stats';
+
+type Bench = { run: () => Promise<Figure[]> };
+
+const BENCHES: Array<[string, () => Promise<Bench>]> = [
+	['P1 request overhead', () => import('./p1-request-overhead')],
+	['P5 footprint', () => import('./p5-footprint')],
+];
+
+async function main(): Promise<void> {
+	const only = process.argv.slice(2);
+	const figures: Figure[] = [];
+	for (const [name, load] of BENCHES) {
+		if (only.length && !only.some((o) => name.startsWith(o))) continue;
+		process.stdout.write(`running ${name}...\n`);
+		try {
+			figures.push(...(await (await load()).run()));
+		} catch (error) {
+			figures.push({ id: name.split(' ')[0], name, value: 'failed', target: '-', met: false, note: (error as Error).message });
+		}
+	}
+	process.stdout.write('\n');
+	printFigures(figures);
+}
+
+void main();
