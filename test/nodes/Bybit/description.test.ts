@@ -1,0 +1,68 @@
+/**
+ * UI conventions n8n's linter cannot see in generated descriptions.
+ */
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { Bybit } from '../../../nodes/Bybit/Bybit.node';
+import { ALL_SPECS } from '../../../nodes/Bybit/actions/index';
+
+const props = new Bybit().description.properties;
+
+function walk(list: INodeProperties[], visit: (p: INodeProperties) => void): void {
+	for (const p of list) {
+		visit(p);
+		if (p.type === 'collection' || p.type === 'fixedCollection') walk((p.options ?? []) as INodeProperties[], visit);
+	}
+}
+
+describe('Bybit node description', () => {
+	it('has the public contract', () => {
+		const d = new Bybit().description;
+		expect(d.name).toBe('bybit');
+		expect(d.displayName).toBe('Bybit');
+		expect(d.usableAsTool).toBe(true);
+		expect(d.credentials).toEqual([{ name: 'bybitApi', required: true }]);
+	});
+
+	it('offers every operation of the issue, with an action and a valid default per resource', () => {
+		const expected: Record<string, string[]> = {
+			market: ['getServerTime', 'getOrderbook', 'getRecentTrades', 'getKline', 'getInstrumentsInfo', 'getTickers', 'getFundingRateHistory', 'getOpenInterest', 'getHistoricalVolatility', 'getInsurance', 'getRiskLimit', 'getDeliveryPrice', 'getLongShortRatio'],
+			order: ['getOpenOrders', 'create', 'cancel', 'amend', 'createBatch', 'cancelBatch', 'cancelAll', 'getOrderHistory', 'getExecutions', 'amendBatch', 'getSpotBorrowQuota', 'setDisconnectCancelAll'],
+			position: ['getPositions', 'switchIsolatedMargin', 'setTradingStop', 'setLeverage', 'switchPositionMode', 'setAutoAddMargin', 'addOrReduceMargin', 'getClosedPnl', 'closePosition', 'closeAll', 'flip', 'setTarget'],
+			account: ['getWalletBalance', 'getFeeRate', 'getAccountInfo', 'getTransactionLog', 'setMarginMode', 'getCollateralInfo', 'getBorrowHistory'],
+			asset: ['getCoinInfo', 'getAllCoinsBalance', 'getSingleCoinBalance', 'getTransferableCoins', 'createInternalTransfer', 'getInternalTransferRecords', 'createUniversalTransfer', 'getUniversalTransferRecords', 'getDepositRecords', 'getWithdrawalRecords', 'getDepositAddress', 'withdraw'],
+			user: ['getApiKeyInfo'],
+		};
+		for (const [resource, ops] of Object.entries(expected)) {
+			const param = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === resource)!;
+			const options = param.options as INodePropertyOptions[];
+			expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(ops));
+			expect(options.map((o) => o.value)).toContain(param.default);
+			for (const o of options) expect(typeof o.action === 'string' && o.action.length > 0).toBe(true);
+		}
+	});
+
+	it('sorts options alphabetically by name', () => {
+		walk(props, (p) => {
+			if (p.type !== 'options' && p.type !== 'multiOptions') return;
+			const names = (p.options as INodePropertyOptions[]).map((o) => o.name);
+			expect([p.name, names]).toEqual([p.name, [...names].sort((a, b) => a.localeCompare(b))]);
+		});
+	});
+
+	it('describes booleans with "Whether" and gives options params a default among their values', () => {
+		walk(props, (p) => {
+			if (p.type === 'boolean' && p.description) expect([p.name, p.description.startsWith('Whether')]).toEqual([p.name, true]);
+			if (p.type === 'options' && p.default !== '') {
+				expect([p.name, (p.options as INodePropertyOptions[]).some((o) => o.value === p.default)]).toEqual([p.name, true]);
+			}
+		});
+	});
+
+	it('has no duplicate parameter names within one operation', () => {
+		for (const spec of ALL_SPECS) {
+			const names = spec.fields.map((f) => f.name);
+			expect([spec.operation, names.length]).toEqual([spec.operation, new Set(names).size]);
+		}
+	});
+});
