@@ -103,7 +103,7 @@ function isEmpty(value: unknown): boolean {
 	return value === undefined || value === null || value === '' || (typeof value === 'object' && !Array.isArray(value) && Object.keys(value as object).length === 0);
 }
 
-const CONTROL_FIELDS = new Set(['returnAll', 'limit', 'additionalFields', 'options', 'simplify', 'writeNotice']);
+const CONTROL_FIELDS = new Set(['returnAll', 'limit', 'additionalFields', 'options', 'simplify', 'writeNotice', 'qtyType']);
 
 /** Reads a spec's parameters into Bybit's request fields (additional fields flattened, empty values dropped). */
 export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemIndex: number): IDataObject {

@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { createOrderOnce } from '../trading/orderCreate';
 import { batchFields } from './batch';
 import { additional, category, choice, decimal, flag, POSITION_IDX, returnAllOrLimit, SIDE, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
+import { prepareCreate, type QtyType } from './orderSizing';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec } from './types';
 
@@ -59,14 +60,36 @@ export const orderSpecs: OperationSpec[] = [
 			symbol(),
 			SIDE,
 			choice('Order Type', 'orderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Market fills now at the best price; Limit waits for your price', true),
-			decimal('Quantity', 'qty', 'Order quantity in the base coin (inverse: contracts in USD; spot market buy: quote coin unless Market Unit says otherwise)', true, '0.001'),
+			choice(
+				'Quantity Type',
+				'qtyType',
+				[['Base Quantity', 'base'], ['Percent of Available Balance', 'balancePercent'], ['Quote Amount', 'quote'], ['Risk Percent of Equity', 'risk']],
+				'base',
+				'How Quantity is given. Quote Amount: e.g. 100 (USDT) worth at the current or limit price. Percent of Available Balance: leverage included for derivatives. Risk Percent: equity x % lost if the Stop Loss is hit. Computed sizes are rounded down to the instrument\'s step and checked against its limits.',
+			),
+			decimal('Quantity', 'qty', 'Order quantity in the base coin (inverse: contracts in USD; spot market buy: quote coin unless Market Unit says otherwise), or the amount / percent chosen in Quantity Type', true, '0.001'),
 			{ ...decimal('Price', 'price', 'Limit price', true, '64000'), displayOptions: { show: { orderType: ['Limit'] } } },
 			{ ...POSITION_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } },
 			text('Order Link ID', 'orderLinkId', 'Your own unique ID (max 36: letters, digits, - and _). Set it (e.g. from the alert ID) so a repeated alert or a lost answer never creates a second order.'),
 			additional(CREATE_ADDITIONAL),
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to validate and size the order and return the exact request instead of sending it' },
+					{ displayName: 'Round Prices to Tick Size', name: 'roundPrices', type: 'boolean', default: false, description: 'Whether to round price, trigger, take-profit and stop-loss to the instrument\'s tick size (a buy limit never rounds up, a sell limit never down; TP/SL toward the entry)' },
+				],
+			},
 		],
 		async run(i, params) {
+			const qtyType = this.getNodeParameter('qtyType', i, 'base') as QtyType;
+			const options = this.getNodeParameter('options', i, {}) as IDataObject;
+			await prepareCreate(this, params, qtyType, options.roundPrices === true, i);
 			await resolvePositionIdx(this, params, i);
+			if (options.dryRun === true) return { dryRun: true, method: 'POST', path: '/v5/order/create', body: params };
 			return await createOrderOnce(this, params, i);
 		},
 	},

@@ -1,0 +1,73 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { clearPositionModeCache } from '../../../nodes/Bybit/actions/positionIdx';
+import { clearInstrumentCache } from '../../../nodes/Bybit/trading/instruments';
+import * as D from '../../../nodes/Bybit/trading/decimalMath';
+import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
+import { rl, runBybit, sandboxCredentials } from '../../harness/execute';
+import { startSandbox, type Sandbox } from '../../sandbox';
+
+let sandbox: Sandbox;
+let creds: ReturnType<typeof sandboxCredentials>;
+
+beforeEach(async () => {
+	resetRateLimiter();
+	clearInstrumentCache();
+	clearPositionModeCache();
+	sandbox = await startSandbox({ port: 0, rateLimits: false });
+	creds = sandboxCredentials(sandbox.restUrl, sandbox.control.defaultKey.apiKey, sandbox.control.defaultKey.secret);
+	sandbox.control.setPrice('BTCUSDT', { last: '65000', mark: '65000', index: '65000' });
+});
+afterEach(() => sandbox.close());
+
+const create = (extra: Record<string, unknown>) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: rl('BTCUSDT'), side: 'Buy', orderType: 'Market', positionIdx: 'auto', ...extra });
+const creates = () => sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
+const sent = () => JSON.parse(creates()[creates().length - 1].body) as IDataObject;
+
+async function wallet(): Promise<IDataObject> {
+	const [item] = await runBybit(creds, { resource: 'account', operation: 'getWalletBalance', accountType: 'UNIFIED' });
+	return item.json;
+}
+
+describe('order.create sizing, rounding and dry run', () => {
+	it('sizes a quote amount at the last price, rounded down to qtyStep', async () => {
+		await runBybit(creds, create({ qtyType: 'quote', qty: '1000' }));
+		expect(sent()).toMatchObject({ qty: '0.015', orderType: 'Market' }); // 1000 / 65000 = 0.01538 -> 0.015
+	});
+
+	it('sizes a limit order at its own price and rounds the price so a buy never pays more', async () => {
+		await runBybit(creds, create({ orderType: 'Limit', price: '64000.37', qtyType: 'quote', qty: '1000', options: { roundPrices: true } }));
+		expect(sent()).toMatchObject({ price: '64000.3', qty: '0.015' });
+	});
+
+	it('sizes from a percentage of the available balance, with leverage', async () => {
+		const w = await wallet();
+		const [pos] = (await runBybit(creds, { resource: 'position', operation: 'getPositions', category: 'linear', symbol: rl('BTCUSDT'), simplify: false })).map((i) => i.json);
+		await runBybit(creds, create({ qtyType: 'balancePercent', qty: '10' }));
+		const notional = D.mul(D.div(D.mul(String(w.totalAvailableBalance), '10'), '100'), String(pos.leverage));
+		expect(sent().qty).toBe(D.roundToStep(D.div(notional, '65000'), '0.001', 'floor'));
+	});
+
+	it('sizes from risk: equity x % / distance to the stop', async () => {
+		const w = await wallet();
+		await runBybit(creds, create({ qtyType: 'risk', qty: '1', additionalFields: { stopLoss: '64000' } }));
+		expect(sent().qty).toBe(D.roundToStep(D.div(D.div(String(w.totalEquity), '100'), '1000'), '0.001', 'floor'));
+		expect(sent().stopLoss).toBe('64000');
+	});
+
+	it('refuses a size that rounds to zero, naming the numbers, and sends nothing', async () => {
+		await expect(runBybit(creds, create({ qtyType: 'quote', qty: '10' }))).rejects.toThrow(/rounds to 0 with qtyStep 0.001: increase the size \(minimum 0.001\)/);
+		expect(creates()).toHaveLength(0);
+	});
+
+	it('dry run validates and returns the exact request without sending it', async () => {
+		const [item] = await runBybit(creds, create({ qtyType: 'quote', qty: '1000', orderLinkId: 'dry-1', options: { dryRun: true } }));
+		expect(item.json).toMatchObject({ dryRun: true, method: 'POST', path: '/v5/order/create', body: { qty: '0.015', orderLinkId: 'dry-1', positionIdx: 0 } });
+		expect(creates()).toHaveLength(0);
+	});
+
+	it('risk sizing without a stop says what is missing', async () => {
+		await expect(runBybit(creds, create({ qtyType: 'risk', qty: '1' }))).rejects.toThrow(/Risk sizing needs a Stop Loss/);
+		expect(creates()).toHaveLength(0);
+	});
+});
