@@ -591,7 +591,8 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 
 			test('a filled order becomes an execution and a chat message', async () => {
 				const orderId = await createMarketOrder(`e2e-fill-${Date.now()}`);
-				const exec = await waitFor('an execution with the filled order', async () => (await executionsOf(FILLS_WF)).find((e) => JSON.stringify(e).includes(orderId)), 45_000);
+				// wait for the execution to finish: the public API lists it while it is still 'new'/'running'
+				const exec = await waitFor('a finished execution with the filled order', async () => (await executionsOf(FILLS_WF)).find((e) => JSON.stringify(e).includes(orderId) && !['new', 'running', 'waiting'].includes(String((e as { status?: string }).status))), 45_000);
 				expect(exec.status).toBe('success');
 				await waitFor('the chat message', () => chatMessages.find((m) => typeof m.text === 'string' && m.text.includes('BTCUSDT')), 15_000);
 			}, 90_000);
@@ -601,7 +602,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				await sandbox.control.dropAllSockets!();
 				// filled during the outage or right after: delivered by reconnect + catch-up
 				const orderId = await createMarketOrder(`e2e-drop-${Date.now()}`);
-				const exec = await waitFor('an execution after the drop', async () => (await executionsOf(FILLS_WF)).find((e) => JSON.stringify(e).includes(orderId)), 60_000);
+				const exec = await waitFor('a finished execution after the drop', async () => (await executionsOf(FILLS_WF)).find((e) => JSON.stringify(e).includes(orderId) && !['new', 'running', 'waiting'].includes(String((e as { status?: string }).status))), 60_000);
 				expect(exec.status).toBe('success');
 			}, 90_000);
 
