@@ -6,7 +6,7 @@
  */
 import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
-import { wsPrivateUrl, wsPublicUrl, ENVIRONMENTS, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
+import { restOrigin, wsPrivateUrl, wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
 import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
 import { wsAuthArgs } from '../../credentials/common/bybit/signing';
 import { bybitTimestamp } from '../../credentials/common/bybit/clock';
@@ -75,7 +75,8 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 
 	const stream = new BybitStream({
 		url: wsPrivateUrl(credentials as HostSettings),
-		authArgs: () => wsAuthArgs(key, bybitTimestamp(wsOrigin(credentials)) + recvWindowOf(credentials)),
+		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
+		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
 		topics: () => topics,
 		timings: timingsOf(options),
 		onMessage: (msg) => {
@@ -107,12 +108,6 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`));
 	}
 	return { close: async () => await stream.close() };
-}
-
-function wsOrigin(credentials: BybitCredentialData): string {
-	// the clock offset is kept per REST origin; the WS host shares the exchange clock
-	const base = credentials.environment === 'custom' ? String(credentials.baseUrl ?? '') : ENVIRONMENTS[(credentials.environment ?? 'mainnet') as keyof typeof ENVIRONMENTS]?.rest ?? '';
-	return /^[a-z]+:\/\/[^/?#]+/i.exec(base)?.[0] ?? base;
 }
 
 export async function marketStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {

@@ -41,6 +41,16 @@ export function restBaseUrl(settings: HostSettings): string {
 	return preset(settings.environment).rest;
 }
 
+/** `scheme://host[:port]` of a URL: the key of per-host state such as the clock offset. */
+export function originOf(url: string): string {
+	return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(url)?.[0] ?? url;
+}
+
+/** The REST origin of a credential's environment. */
+export function restOrigin(settings: HostSettings): string {
+	return originOf(restBaseUrl(settings));
+}
+
 /** WebSocket base (no path) for private or public streams. */
 export function wsBaseUrl(settings: HostSettings, kind: 'public' | 'private'): string {
 	if (settings.environment === 'custom') {

@@ -7,7 +7,7 @@
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { bybitTimestamp } from './clock';
-import { restBaseUrl, type HostSettings } from './endpoints';
+import { originOf, restBaseUrl, type HostSettings } from './endpoints';
 import { restAuthHeaders, serializeQuery, type QueryParams, type SigningKey } from './signing';
 
 export interface BybitCredentialData extends HostSettings {
@@ -47,11 +47,6 @@ function absoluteUrl(credentials: BybitCredentialData, options: IHttpRequestOpti
 	if (isAbsolute(options.url)) return options.url;
 	const base = (options.baseURL ? options.baseURL.replace(/\/+$/, '') : '') || restBaseUrl(credentials);
 	return `${base}${options.url.startsWith('/') ? '' : '/'}${options.url}`;
-}
-
-function originOf(url: string): string {
-	const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(url);
-	return match ? match[0] : url;
 }
 
 export function signBybitRequest(

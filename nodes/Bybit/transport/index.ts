@@ -21,7 +21,7 @@ import {
 } from 'n8n-workflow';
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
-import { restBaseUrl, type HostSettings } from '../../../credentials/common/bybit/endpoints';
+import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
 import {
 	guardrailsOf,
@@ -84,10 +84,6 @@ function header(res: RawResponse, name: string): number | undefined {
 	return raw === undefined || !Number.isFinite(value) ? undefined : value;
 }
 
-function originOf(url: string): string {
-	return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+/i.exec(url)?.[0] ?? url;
-}
-
 interface KeyInfo {
 	origin: string;
 	apiKey: string;
@@ -97,7 +93,7 @@ interface KeyInfo {
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
 	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & GuardrailSettings & { apiKey?: string };
 	return {
-		origin: originOf(restBaseUrl(credentials)),
+		origin: restOrigin(credentials),
 		apiKey: String(credentials.apiKey ?? '').trim(),
 		guardrails: guardrailsOf(credentials),
 	};
