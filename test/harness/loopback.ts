@@ -9,6 +9,7 @@ import type { INode } from 'n8n-workflow';
 
 import { restSigningString, verifyString } from '../../credentials/common/bybit/signing';
 import type { BybitContext } from '../../nodes/Bybit/transport';
+import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { makeHttpRequestWithAuthentication } from './http';
 
 export interface Seen {
@@ -38,13 +39,8 @@ export function ok(result: unknown): object {
 	return { retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: Date.now() };
 }
 
-export async function startLoopback(secret: string): Promise<Loopback> {
-	const loop: Loopback = {
-		base: '',
-		seen: [],
-		handler: (_s, res) => reply(res, ok({})),
-		close: async () => undefined,
-	};
+export async function startLoopback(secret: string, loop: Loopback = {} as Loopback): Promise<Loopback> {
+	Object.assign(loop, { base: '', seen: [], handler: (_s: Seen, res: ServerResponse) => reply(res, ok({})), close: async () => undefined });
 	const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
@@ -76,6 +72,24 @@ export async function startLoopback(secret: string): Promise<Loopback> {
 		server.closeAllConnections();
 		await new Promise<void>((resolve) => server.close(() => resolve()));
 	};
+	return loop;
+}
+
+/**
+ * One loopback server per test file, started before all tests and closed
+ * after them; before each test its log is cleared and the shared rate
+ * limiter reset. The returned object is filled in by `beforeAll`.
+ */
+export function useLoopback(secret: string): Loopback {
+	const loop = {} as Loopback;
+	beforeAll(async () => {
+		await startLoopback(secret, loop);
+	});
+	afterAll(() => loop.close());
+	beforeEach(() => {
+		loop.seen.length = 0;
+		resetRateLimiter();
+	});
 	return loop;
 }
 

@@ -1,17 +1,10 @@
 import { clearInstrumentCache, currentPrice, instrumentFilters } from '../../../../nodes/Bybit/trading/instruments';
-import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { ok, reply, startLoopback, transportContext, type Loopback } from '../../../harness/loopback';
+import { ok, reply, transportContext, useLoopback } from '../../../harness/loopback';
 
 const SECRET = 'instr-secret-0123456789abcdef';
-let loop: Loopback;
+const loop = useLoopback(SECRET);
 
-beforeAll(async () => {
-	loop = await startLoopback(SECRET);
-});
-afterAll(() => loop.close());
 beforeEach(() => {
-	loop.seen.length = 0;
-	resetRateLimiter();
 	clearInstrumentCache();
 	loop.handler = (s, res) => {
 		const q = new URLSearchParams(s.query);

@@ -1,23 +1,16 @@
 import type { ServerResponse } from 'http';
 
 import { createOrderOnce } from '../../../../nodes/Bybit/trading/orderCreate';
-import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { ok, reply, startLoopback, transportContext, type Loopback, type Seen } from '../../../harness/loopback';
+import { ok, reply, transportContext, useLoopback, type Seen } from '../../../harness/loopback';
 
 const SECRET = 'idem-secret-0123456789abcdef';
-let loop: Loopback;
+const loop = useLoopback(SECRET);
 
 /** A tiny exchange: creates orders, answers duplicate orderLinkIds like Bybit, lists them. */
 let orders: Array<{ orderId: string; orderLinkId: string }>;
 let fault: ((s: Seen, res: ServerResponse, accept: () => void) => boolean) | undefined;
 
-beforeAll(async () => {
-	loop = await startLoopback(SECRET);
-});
-afterAll(() => loop.close());
 beforeEach(() => {
-	loop.seen.length = 0;
-	resetRateLimiter();
 	orders = [];
 	fault = undefined;
 	loop.handler = (s, res) => {

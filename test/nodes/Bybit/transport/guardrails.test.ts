@@ -2,19 +2,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../../../../nodes/Bybit/transport';
 import { guardrailsOf, orderNotional } from '../../../../nodes/Bybit/transport/guardrails';
-import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { ok, reply, startLoopback, transportContext, type Loopback } from '../../../harness/loopback';
+import { ok, reply, transportContext, useLoopback } from '../../../harness/loopback';
 
 const SECRET = 'guard-secret-0123456789abcdef';
-let loop: Loopback;
+const loop = useLoopback(SECRET);
 
-beforeAll(async () => {
-	loop = await startLoopback(SECRET);
-});
-afterAll(() => loop.close());
 beforeEach(() => {
-	loop.seen.length = 0;
-	resetRateLimiter();
 	loop.handler = (s, res) =>
 		s.path === '/v5/market/tickers' ? reply(res, ok({ category: 'linear', list: [{ symbol: 'BTCUSDT', lastPrice: '64000' }] })) : reply(res, ok({ orderId: 'o' }));
 });

@@ -8,24 +8,15 @@ import {
 	bybitApiRequestEnvelope,
 	type BybitContext,
 } from '../../../../nodes/Bybit/transport';
-import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { ok, reply, startLoopback, transportContext, type Loopback } from '../../../harness/loopback';
+import { ok, reply, transportContext, useLoopback } from '../../../harness/loopback';
 
 const SECRET = 'transport-secret-abcdef0123456789';
 
-let loop: Loopback;
+const loop = useLoopback(SECRET);
 let base: string;
 
-beforeAll(async () => {
-	loop = await startLoopback(SECRET);
-	base = loop.base;
-});
-
-afterAll(() => loop.close());
-
 beforeEach(() => {
-	loop.seen.length = 0;
-	resetRateLimiter();
+	base = loop.base;
 	setClockOffset(base, 0);
 	loop.handler = (_s, res) => reply(res, ok({}));
 });
