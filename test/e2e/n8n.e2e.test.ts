@@ -413,7 +413,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 		const wfDir = path.join(userFolder, 'workflows');
 		fs.mkdirSync(wfDir);
 		const workflows: Workflow[] = executable.map((c) => c.workflow());
-		if (HAS_ACTION) workflows.push(loadExample('tradingview-alert-to-order.json'));
+		if (HAS_ACTION) workflows.push(loadExample('tradingview-alert-to-order.json'), loadExample('tradingview-strategy-signal.json'));
 		for (const wf of workflows) {
 			workflowIds[wf.name] = wf.id;
 			fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
@@ -462,6 +462,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 		let sink: http.Server | undefined;
 		const chatMessages: Json[] = [];
 		const ALERT_WF = 'bybitExAlertToOrder';
+		const SIGNAL_WF = 'bybitExStrategySignal';
 		const FILLS_WF = 'bybitExFillsToChat';
 
 		const rest = async (method: string, p: string, body?: unknown) => httpJson(method, `${base}${p}`, body, { cookie });
@@ -492,7 +493,10 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				await n8n(['import:workflow', `--input=${file}`]);
 				await n8n(['publish:workflow', `--id=${FILLS_WF}`]);
 			}
-			if (HAS_ACTION) await n8n(['publish:workflow', `--id=${ALERT_WF}`]);
+			if (HAS_ACTION) {
+				await n8n(['publish:workflow', `--id=${ALERT_WF}`]);
+				await n8n(['publish:workflow', `--id=${SIGNAL_WF}`]);
+			}
 
 			child = spawn(runtime.nodeBin(), [runtime.n8nBin(), 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
 			exited = new Promise((r) => child!.once('exit', (code) => r(code)));
@@ -565,7 +569,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 
 		(HAS_ACTION ? describe : describe.skip)('webhook -> order (examples/tradingview-alert-to-order.json)', () => {
 			test('the same alert POSTed twice makes exactly one order', async () => {
-				const alert = { id: `e2e-alert-${Date.now()}`, symbol: 'BTCUSDT', side: 'buy', qty: '0.01' };
+				const alert = { id: `e2e-alert-${Date.now()}`, symbol: 'BYBIT:BTCUSDT.P', side: 'buy', usdt: '1300' };
 				const first = await httpJson('POST', `${base}/webhook/bybit-alert`, alert);
 				expect(first.status).toBe(200);
 				const second = await httpJson('POST', `${base}/webhook/bybit-alert`, alert);
@@ -573,7 +577,26 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				const mine = sandboxOrders(sandbox.control.getState()).filter((o) => o.orderLinkId === alert.id);
 				expect(mine).toHaveLength(1);
 				expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy' });
+				expect(Number(mine[0].qty)).toBeGreaterThan(0); // 1300 USDT at the sandbox's last price, rounded down to qtyStep
 				expect(first.json).toMatchObject({ ok: true, orderId: mine[0].orderId });
+			}, 60_000);
+		});
+
+		(HAS_ACTION ? describe : describe.skip)('strategy signal (examples/tradingview-strategy-signal.json)', () => {
+			test('an open signal sent twice opens once; a flat signal closes the position', async () => {
+				const run = Date.now();
+				const open = { id: `e2e-sig-${run}`, ticker: 'BYBIT:SOLUSDT.P', action: 'buy', contracts: '1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString() };
+				const first = await httpJson('POST', `${base}/webhook/bybit-signal`, open);
+				expect(first.status).toBe(200);
+				expect(first.json).toMatchObject({ ok: true, intent: 'open', symbol: 'SOLUSDT', orderLinkId: `tv-e2e-sig-${run}` });
+				await httpJson('POST', `${base}/webhook/bybit-signal`, open);
+				const opened = sandboxOrders(sandbox.control.getState()).filter((o) => o.orderLinkId === `tv-e2e-sig-${run}`);
+				expect(opened).toHaveLength(1);
+				const close = { ...open, id: `e2e-sig-${run}-c`, action: 'sell', market_position: 'flat', prev_market_position: 'long', time: new Date().toISOString() };
+				const closed = await httpJson('POST', `${base}/webhook/bybit-signal`, close);
+				expect(closed.json).toMatchObject({ ok: true, intent: 'close' });
+				const sol = (sandbox.control.getState().positions as Json[]).filter((p) => p.symbol === 'SOLUSDT' && Number(p.size) > 0);
+				expect(sol).toHaveLength(0);
 			}, 60_000);
 		});
 

@@ -1,10 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { createOrderOnce } from '../trading/orderCreate';
 import { batchFields } from './batch';
 import { additional, category, choice, decimal, flag, POSITION_IDX, returnAllOrLimit, SIDE, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
-import { prepareCreate, type QtyType } from './orderSizing';
-import { resolvePositionIdx } from './positionIdx';
+import { createSettings, runCreate } from './orderSizing';
+import { createFromSignalSpec } from './orderSignal';
 import type { OperationSpec } from './types';
 
 const ALL = ['linear', 'inverse', 'spot', 'option'] as const;
@@ -79,20 +78,28 @@ export const orderSpecs: OperationSpec[] = [
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to validate and size the order and return the exact request instead of sending it' },
+					{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to validate and size the order, run the credential\'s safety checks and return the exact request instead of sending it' },
 					{ displayName: 'Round Prices to Tick Size', name: 'roundPrices', type: 'boolean', default: false, description: 'Whether to round price, trigger, take-profit and stop-loss to the instrument\'s tick size (a buy limit never rounds up, a sell limit never down; TP/SL toward the entry)' },
+					{
+						displayName: 'TP/SL Given As',
+						name: 'tpslUnit',
+						type: 'options',
+						options: [
+							{ name: 'Percent From Entry', value: 'percent', description: 'Take Profit 2 = 2% above a long\'s entry (below a short\'s)' },
+							{ name: 'Price', value: 'price', description: 'Take Profit and Stop Loss are prices' },
+							{ name: 'Ticks From Entry', value: 'ticks', description: 'Distance in multiples of the instrument\'s tick size' },
+						],
+						default: 'price',
+						description: 'How Take Profit and Stop Loss (Additional Fields) are given. The entry is the limit price, else the trigger price, else the last price; computed prices are rounded to the tick toward the entry.',
+					},
 				],
 			},
 		],
 		async run(i, params) {
-			const qtyType = this.getNodeParameter('qtyType', i, 'base') as QtyType;
-			const options = this.getNodeParameter('options', i, {}) as IDataObject;
-			await prepareCreate(this, params, qtyType, options.roundPrices === true, i);
-			await resolvePositionIdx(this, params, i);
-			if (options.dryRun === true) return { dryRun: true, method: 'POST', path: '/v5/order/create', body: params };
-			return await createOrderOnce(this, params, i);
+			return await runCreate(this, params, createSettings(this, i), i);
 		},
 	},
+	createFromSignalSpec,
 	{
 		resource: 'order', operation: 'amend', name: 'Amend', action: 'Amend an order',
 		description: 'Change the quantity, price or TP/SL of an open order', method: 'POST', path: '/v5/order/amend', docs: 'order/amend-order', write: true,

@@ -7,9 +7,14 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { bybitApiRequest } from '../transport';
+import { bybitApiRequest, checkGuardrails } from '../transport';
+import * as D from '../trading/decimalMath';
+import { createOrderOnce } from '../trading/orderCreate';
+import { positionSettings, resolvePositionIdx } from './positionIdx';
 import { currentPrice, instrumentFilters } from '../trading/instruments';
 import {
+	priceFromPercent,
+	priceFromTicks,
 	qtyFromBalancePercent,
 	qtyFromQuote,
 	qtyFromRisk,
@@ -37,9 +42,11 @@ async function wallet(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
 }
 
 async function leverageOf(ctx: IExecuteFunctions, body: IDataObject, i: number): Promise<string> {
-	if (body.category === 'spot') return '1';
-	const result = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/position/list', qs: { category: body.category, symbol: body.symbol }, itemIndex: i });
-	return String(((result.list as IDataObject[] | undefined) ?? [])[0]?.leverage ?? '1');
+	if (body.category === 'spot' || body.category === 'option') return '1';
+	const rows = await positionSettings(ctx, String(body.category), String(body.symbol), i);
+	// hedge mode: the long side's row (positionIdx 1) for buys, the short side's (2) for sells
+	const row = rows.find((r) => Number(r.positionIdx) === (body.side === 'Sell' ? 2 : 1)) ?? rows[0];
+	return String(row?.leverage ?? '1');
 }
 
 async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObject, f: InstrumentFilters, price: string, i: number): Promise<string> {
@@ -62,29 +69,84 @@ async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObj
 	}
 }
 
+export type TpslUnit = 'price' | 'percent' | 'ticks';
+
+export interface CreateSettings {
+	qtyType: QtyType;
+	roundPrices: boolean;
+	/** How takeProfit / stopLoss are given: prices, or a distance from the entry in percent or ticks. */
+	tpslUnit: TpslUnit;
+	dryRun: boolean;
+}
+
+export function createSettings(ctx: IExecuteFunctions, i: number): CreateSettings {
+	const options = ctx.getNodeParameter('options', i, {}) as IDataObject;
+	return {
+		qtyType: ctx.getNodeParameter('qtyType', i, 'base') as QtyType,
+		roundPrices: options.roundPrices === true,
+		tpslUnit: (options.tpslUnit as TpslUnit | undefined) ?? 'price',
+		dryRun: options.dryRun === true,
+	};
+}
+
 /**
- * Applies sizing and rounding to a create body in place. Returns nothing;
- * throws a NodeOperationError naming the numbers when the order breaks a limit.
+ * TP/SL given as a distance: a long's take-profit is above the entry and its
+ * stop below (a short's the other way round); the entry is the limit price,
+ * else the trigger price, else the last price.
  */
-export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, qtyType: QtyType, roundPrices: boolean, i: number): Promise<void> {
-	if (qtyType === 'base' && !roundPrices) return;
+function applyTpslOffsets(body: IDataObject, unit: TpslUnit, entry: string, f: InstrumentFilters): void {
+	const long = body.side !== 'Sell';
+	for (const [field, kind] of [['takeProfit', 'takeProfit'], ['stopLoss', 'stopLoss']] as const) {
+		const value = body[field];
+		if (value === undefined || value === '' || value === '0') continue;
+		const distance = String(value);
+		if (!D.isPositive(distance)) throw new SizingError(`"${field}" is a distance in ${unit} here and must be positive, got ${distance}.`);
+		const up = (kind === 'takeProfit') === long;
+		const raw = unit === 'percent' ? priceFromPercent(entry, distance, up ? 'up' : 'down') : priceFromTicks(entry, distance, f, up ? 'up' : 'down');
+		if (!D.isPositive(raw)) throw new SizingError(`"${field}" ${distance} ${unit} from ${entry} gives ${raw}: a price must be positive.`);
+		body[field] = roundPrice(raw, f, kind, long ? 'Buy' : 'Sell');
+	}
+}
+
+/**
+ * Applies sizing, TP/SL distances and rounding to a create body in place.
+ * Throws a NodeOperationError naming the numbers when the order breaks a limit.
+ */
+export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, s: Omit<CreateSettings, 'dryRun'>, i: number): Promise<void> {
+	if (s.qtyType === 'base' && !s.roundPrices && s.tpslUnit === 'price') return;
 	const category = String(body.category);
 	const symbol = String(body.symbol);
 	try {
 		const f = await instrumentFilters(ctx, category, symbol, i);
 		const side = body.side === 'Sell' ? 'Sell' : 'Buy';
-		if (roundPrices) {
+		if (s.roundPrices) {
 			for (const [field, kind] of PRICE_FIELDS) {
+				if (s.tpslUnit !== 'price' && (field === 'takeProfit' || field === 'stopLoss')) continue;
 				if (body[field] !== undefined && body[field] !== '' && body[field] !== '0') body[field] = roundPrice(String(body[field]), f, kind, side);
 			}
 		}
-		const price = body.orderType === 'Limit' && body.price ? String(body.price) : await currentPrice(ctx, category, symbol, 'lastPrice', i);
-		body.qty = await sizedQty(ctx, qtyType, body, f, price, i);
-		if (qtyType !== 'base' && category === 'spot' && body.orderType === 'Market') body.marketUnit = 'baseCoin';
+		const limit = body.orderType === 'Limit' && body.price ? String(body.price) : undefined;
+		const price = limit ?? (await currentPrice(ctx, category, symbol, 'lastPrice', i));
+		if (s.tpslUnit !== 'price') applyTpslOffsets(body, s.tpslUnit, limit ?? (body.triggerPrice ? String(body.triggerPrice) : price), f);
+		body.qty = await sizedQty(ctx, s.qtyType, body, f, price, i);
+		if (s.qtyType !== 'base' && category === 'spot' && body.orderType === 'Market') body.marketUnit = 'baseCoin';
 		const problem = category === 'spot' && body.orderType === 'Market' && body.marketUnit !== 'baseCoin' ? undefined : qtyProblem(String(body.qty), price, String(body.orderType), f);
 		if (problem) throw new SizingError(problem);
 	} catch (error) {
 		if (error instanceof SizingError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i });
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 	}
+}
+
+/**
+ * order.create from its body: sizing and rounding, positionIdx Auto, then
+ * either the idempotent send or, in a dry run, the credential's guardrail
+ * checks and the exact request that would have been sent.
+ */
+export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: CreateSettings, i: number): Promise<IDataObject> {
+	await prepareCreate(ctx, body, s, i);
+	await resolvePositionIdx(ctx, body, i);
+	if (!s.dryRun) return await createOrderOnce(ctx, body, i);
+	await checkGuardrails.call(ctx, { method: 'POST', path: '/v5/order/create', body, itemIndex: i });
+	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed' };
 }

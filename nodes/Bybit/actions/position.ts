@@ -96,8 +96,8 @@ export const positionSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'position', operation: 'closePosition', name: 'Close Position', action: 'Close a position',
-		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse']), symbol(), SIDE_IDX],
+		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size; spot sells the free base coin', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
+		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(), { ...SIDE_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } }],
 		async run(i, params) {
 			return await closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
 		},
@@ -105,7 +105,7 @@ export const positionSpecs: OperationSpec[] = [
 	{
 		resource: 'position', operation: 'closeAll', name: 'Close All Positions', action: 'Close all positions',
 		description: 'Close every open position in a category', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)')],
+		fields: [category(['linear', 'inverse', 'option']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)')],
 		async run(i, params) {
 			return await closeAll(this, String(params.category), params.settleCoin as string | undefined, i);
 		},

@@ -9,18 +9,27 @@ import type { IDataObject } from 'n8n-workflow';
 import { bybitApiRequest, credentialScope, type BybitContext } from '../transport';
 
 const TTL_MS = 5_000;
-const modes = new Map<string, { expires: number; hedge: Promise<boolean> }>();
+const lists = new Map<string, { expires: number; rows: Promise<IDataObject[]> }>();
+
+/**
+ * A symbol's position rows, shared for a few seconds by positionIdx Auto and
+ * balance sizing (mode and leverage change rarely). Never used for sizes:
+ * closing reads positions fresh.
+ */
+export async function positionSettings(ctx: BybitContext, category: string, symbol: string, itemIndex?: number): Promise<IDataObject[]> {
+	const key = `${await credentialScope(ctx)}|${category}|${symbol}`;
+	const hit = lists.get(key);
+	if (hit && hit.expires > Date.now()) return await hit.rows;
+	const rows = bybitApiRequest
+		.call(ctx, { method: 'GET', path: '/v5/position/list', qs: { category, symbol }, itemIndex })
+		.then((result: IDataObject) => (result.list as IDataObject[] | undefined) ?? []);
+	lists.set(key, { expires: Date.now() + TTL_MS, rows });
+	rows.catch(() => lists.delete(key));
+	return await rows;
+}
 
 async function isHedgeMode(ctx: BybitContext, category: string, symbol: string, itemIndex: number): Promise<boolean> {
-	const key = `${await credentialScope(ctx)}|${category}|${symbol}`;
-	const hit = modes.get(key);
-	if (hit && hit.expires > Date.now()) return await hit.hedge;
-	const hedge = bybitApiRequest
-		.call(ctx, { method: 'GET', path: '/v5/position/list', qs: { category, symbol }, itemIndex })
-		.then((result: IDataObject) => ((result.list as IDataObject[] | undefined) ?? []).some((row) => Number(row.positionIdx) !== 0));
-	modes.set(key, { expires: Date.now() + TTL_MS, hedge });
-	hedge.catch(() => modes.delete(key));
-	return await hedge;
+	return (await positionSettings(ctx, category, symbol, itemIndex)).some((row) => Number(row.positionIdx) !== 0);
 }
 
 export function hedgeIndex(side: string, reduceOnly: boolean): 1 | 2 {
@@ -47,5 +56,5 @@ export async function resolvePositionIdx(ctx: BybitContext, body: IDataObject, i
 
 /** For tests. */
 export function clearPositionModeCache(): void {
-	modes.clear();
+	lists.clear();
 }

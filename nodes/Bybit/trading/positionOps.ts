@@ -56,17 +56,19 @@ async function positionMode(ctx: BybitContext, category: string, symbol: string,
 	return { hedge: rows.some((r) => Number(r.positionIdx) !== 0), rows: rows.filter((r) => r.size && D.isPositive(String(r.size))) };
 }
 
-function closeOrder(category: string, row: PositionRow): IDataObject {
-	return {
+function closeOrder(category: string, row: PositionRow, orderLinkId: string): IDataObject {
+	const order: IDataObject = {
 		category,
 		symbol: row.symbol,
 		side: opposite(row.side),
 		orderType: 'Market',
 		qty: String(row.size),
 		reduceOnly: true,
-		positionIdx: Number(row.positionIdx),
-		orderLinkId: internalLinkId('close'),
+		orderLinkId,
 	};
+	// options have no position index; linear and inverse need the row's own
+	if (category !== 'option') order.positionIdx = Number(row.positionIdx);
+	return order;
 }
 
 export interface CloseResult extends IDataObject {
@@ -76,33 +78,76 @@ export interface CloseResult extends IDataObject {
 	orders: CreatedOrder[];
 }
 
-/** Closes a symbol's position (or one hedge side: positionIdx 1 long, 2 short) with reduce-only market orders of the exact size. */
+/**
+ * One reduce-only market order per row, of the row's exact size. With
+ * `linkId` (a signal's deterministic id) the orders are `<linkId>-<n>`, so a
+ * repeated signal is refused by Bybit as a duplicate instead of acting twice.
+ */
+async function closeRows(ctx: BybitContext, category: string, rows: PositionRow[], linkId: string | undefined, itemIndex?: number): Promise<CreatedOrder[]> {
+	const orders: CreatedOrder[] = [];
+	for (const [n, row] of rows.entries()) {
+		const id = linkId ? `${linkId.slice(0, 33)}-${n + 1}` : internalLinkId('close');
+		orders.push(await createOrderOnce(ctx, closeOrder(category, row, id), itemIndex));
+	}
+	return orders;
+}
+
+/**
+ * Spot has no positions: closing sells the base coin's free balance (wallet
+ * balance minus what open orders lock), rounded down to the step. Dust below
+ * the minimum order is reported, not sent.
+ */
+async function closeSpot(ctx: BybitContext, symbol: string, linkId: string | undefined, itemIndex?: number): Promise<CloseResult> {
+	const filters = await instrumentFilters(ctx, 'spot', symbol, itemIndex);
+	const coin = filters.baseCoin ?? symbol.replace(new RegExp(`${filters.quoteCoin ?? 'USDT'}$`), '');
+	const result = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/account/wallet-balance', qs: { accountType: 'UNIFIED', coin }, itemIndex });
+	const row = (((result.list as IDataObject[] | undefined)?.[0]?.coin as IDataObject[] | undefined) ?? []).find((c) => c.coin === coin);
+	const free = D.sub(String(row?.walletBalance || '0'), String(row?.locked || '0'));
+	const qty = D.isPositive(free) ? roundQty(free, filters) : '0';
+	if (!D.isPositive(qty) || D.compare(qty, filters.minOrderQty) < 0) {
+		return { symbol, closed: false, orders: [], message: `No ${coin} to sell for ${symbol} (free ${free}, minimum order ${filters.minOrderQty}): nothing to close.` };
+	}
+	const order = await createOrderOnce(
+		ctx,
+		{ category: 'spot', symbol, side: 'Sell', orderType: 'Market', qty, marketUnit: 'baseCoin', orderLinkId: linkId ?? internalLinkId('close') },
+		itemIndex,
+	);
+	return { symbol, closed: true, orders: [order], message: `Selling ${qty} ${coin} (the free balance) at market to close ${symbol}.` };
+}
+
+/**
+ * Closes a symbol's position (or one hedge side: positionIdx 1 long, 2 short)
+ * with reduce-only market orders of the exact size. Spot sells the free base
+ * coin balance; option closes the option position.
+ */
 export async function closePosition(
 	ctx: BybitContext,
 	category: string,
 	symbol: string,
 	positionIdx: number | undefined,
 	itemIndex?: number,
+	linkId?: string,
 ): Promise<CloseResult> {
+	if (category === 'spot') return await closeSpot(ctx, symbol, linkId, itemIndex);
 	const { rows } = await positionMode(ctx, category, symbol, itemIndex);
 	const targets = rows.filter((r) => positionIdx === undefined || Number(r.positionIdx) === positionIdx);
 	if (!targets.length) {
 		return { symbol, closed: false, orders: [], message: `No open ${symbol} position${positionIdx ? ` on positionIdx ${positionIdx}` : ''}: nothing to close.` };
 	}
-	const orders: CreatedOrder[] = [];
-	for (const row of targets) orders.push(await createOrderOnce(ctx, closeOrder(category, row), itemIndex));
+	const orders = await closeRows(ctx, category, targets, linkId, itemIndex);
 	const what = targets.map((r) => `${r.side} ${r.size}`).join(' and ');
 	return { symbol, closed: true, orders, message: `Closing ${symbol} ${what} with reduce-only market orders.` };
 }
 
 /** Closes every open position in a category (linear needs a settle coin, default USDT). */
 export async function closeAll(ctx: BybitContext, category: string, settleCoin: string | undefined, itemIndex?: number): Promise<CloseResult[]> {
+	if (category === 'spot') throw new SizingError('Close All works on linear, inverse and option positions. For spot, use Close Position per symbol (it sells the free base coin).');
 	const coin = settleCoin || (category === 'linear' ? 'USDT' : undefined);
 	const rows = await openPositions(ctx, category, { settleCoin: coin }, itemIndex);
 	const results: CloseResult[] = [];
 	for (const row of rows) {
-		const order = await createOrderOnce(ctx, closeOrder(category, row), itemIndex);
-		results.push({ symbol: row.symbol, closed: true, orders: [order], message: `Closing ${row.symbol} ${row.side} ${row.size}.` });
+		const orders = await closeRows(ctx, category, [row], undefined, itemIndex);
+		results.push({ symbol: row.symbol, closed: true, orders, message: `Closing ${row.symbol} ${row.side} ${row.size}.` });
 	}
 	return results;
 }
@@ -112,7 +157,14 @@ export async function closeAll(ctx: BybitContext, category: string, settleCoin: 
  * on the other side. Hedge mode: close the open side, then open the other.
  * `qty` is the new position's size (default: the current size).
  */
-export async function flipPosition(ctx: BybitContext, category: string, symbol: string, qty: string | undefined, itemIndex?: number): Promise<IDataObject> {
+export async function flipPosition(
+	ctx: BybitContext,
+	category: string,
+	symbol: string,
+	qty: string | undefined,
+	itemIndex?: number,
+	linkId?: string,
+): Promise<IDataObject> {
 	const { hedge, rows } = await positionMode(ctx, category, symbol, itemIndex);
 	if (rows.length !== 1) {
 		throw new SizingError(
@@ -125,15 +177,15 @@ export async function flipPosition(ctx: BybitContext, category: string, symbol: 
 	if (!hedge) {
 		const order = await createOrderOnce(
 			ctx,
-			{ category, symbol, side, orderType: 'Market', qty: D.add(String(row.size), newQty), positionIdx: 0, orderLinkId: internalLinkId('flip') },
+			{ category, symbol, side, orderType: 'Market', qty: D.add(String(row.size), newQty), positionIdx: 0, orderLinkId: linkId ?? internalLinkId('flip') },
 			itemIndex,
 		);
 		return { symbol, from: `${row.side} ${row.size}`, to: `${side} ${newQty}`, orders: [order] };
 	}
-	const close = await createOrderOnce(ctx, closeOrder(category, row), itemIndex);
+	const [close] = await closeRows(ctx, category, [row], linkId, itemIndex);
 	const open = await createOrderOnce(
 		ctx,
-		{ category, symbol, side, orderType: 'Market', qty: newQty, positionIdx: side === 'Buy' ? 1 : 2, orderLinkId: internalLinkId('flip') },
+		{ category, symbol, side, orderType: 'Market', qty: newQty, positionIdx: side === 'Buy' ? 1 : 2, orderLinkId: linkId ? `${linkId.slice(0, 33)}-o` : internalLinkId('flip') },
 		itemIndex,
 	);
 	return { symbol, from: `${row.side} ${row.size}`, to: `${side} ${newQty}`, orders: [close, open] };

@@ -11,6 +11,8 @@ export interface TradingViewAlert {
 	contracts?: string;
 	position?: string;
 	prevPosition?: string;
+	/** The position's size after the order ({{strategy.position_size}}), negative for shorts. */
+	positionSize?: string;
 	ticker?: string;
 	price?: string;
 	time?: string;
@@ -40,6 +42,8 @@ const ALIASES: Record<string, keyof TradingViewAlert> = {
 	market_position: 'position',
 	marketposition: 'position',
 	'strategy.market_position': 'position',
+	position_size: 'positionSize',
+	'strategy.position_size': 'positionSize',
 	prev_position: 'prevPosition',
 	prev_market_position: 'prevPosition',
 	'strategy.prev_market_position': 'prevPosition',

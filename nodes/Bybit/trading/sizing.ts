@@ -16,6 +16,7 @@ export interface InstrumentFilters {
 	maxMktOrderQty?: string;
 	/** Minimum order value in the quote coin (linear minNotionalValue, spot minOrderAmt). */
 	minNotionalValue?: string;
+	baseCoin?: string;
 	quoteCoin?: string;
 	settleCoin?: string;
 }
@@ -36,6 +37,7 @@ export function filtersFromInstrument(category: string, row: Record<string, unkn
 		maxOrderQty: spot ? lot.maxLimitOrderQty || lot.maxOrderQty : lot.maxOrderQty,
 		maxMktOrderQty: spot ? lot.maxMarketOrderQty || lot.maxMktOrderQty : lot.maxMktOrderQty,
 		minNotionalValue: spot ? lot.minOrderAmt : lot.minNotionalValue,
+		baseCoin: row.baseCoin as string | undefined,
 		quoteCoin: row.quoteCoin as string | undefined,
 		settleCoin: row.settleCoin as string | undefined,
 	};

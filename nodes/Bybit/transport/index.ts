@@ -126,6 +126,14 @@ async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequ
 	}
 }
 
+/**
+ * Runs the credential's safety checks on a request without sending it
+ * (dry runs report what the real send would refuse).
+ */
+export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
+	await enforceGuardrails(this, await keyInfo(this), req);
+}
+
 /** Codes after which Bybit may or may not have acted on the request. */
 const OUTCOME_UNKNOWN_CODES = new Set([10000, 10016, 170007, 170146, 170147]);
 

@@ -83,6 +83,7 @@ const CASES: Case[] = [
 	{ op: 'position.getClosedPnl', params: { category: 'linear', symbol: BTC }, min: 0 },
 	{ op: 'position.switchIsolatedMargin', params: { category: 'linear', symbol: rl('ETHUSDT'), tradeMode: 1, buyLeverage: '10', sellLeverage: '10' }, wire: { tradeMode: 1 } },
 	{ op: 'order.create', params: { category: 'linear', symbol: rl('ETHUSDT'), side: 'Buy', orderType: 'Market', qty: '1', positionIdx: '0', orderLinkId: 'conf-eth-1' }, wire: { qty: '1' } },
+	{ op: 'order.createFromSignal', params: () => ({ category: 'linear', alert: { action: 'buy', contracts: '0.5', ticker: 'BYBIT:ETHUSDT.P', time: new Date().toISOString(), id: 'conf-sig-1' }, symbol: '', qtyType: 'alert', maxAlertAge: 120, alertSecret: '', linkIdPrefix: 'tv', dryRun: false }), path: '/v5/order/create', wire: { side: 'Buy', qty: '0.5', symbol: 'ETHUSDT', orderLinkId: 'tv-conf-sig-1', positionIdx: 0 } },
 	{ op: 'position.setAutoAddMargin', params: { category: 'linear', symbol: rl('ETHUSDT'), autoAddMargin: 1, positionIdx: '0' }, wire: { autoAddMargin: 1, positionIdx: 0 } },
 	{ op: 'position.addOrReduceMargin', params: { category: 'linear', symbol: rl('ETHUSDT'), margin: '10', positionIdx: '0' }, wire: { margin: '10', positionIdx: 0 } },
 	{ op: 'position.closePosition', params: { category: 'linear', symbol: BTC, positionIdx: 'all' }, path: '/v5/order/create', wire: { reduceOnly: true, side: 'Sell' } },

@@ -66,6 +66,31 @@ describe('order.create sizing, rounding and dry run', () => {
 		expect(creates()).toHaveLength(0);
 	});
 
+	it('dry run runs the credential\'s guardrails: a refused order is refused in the dry run too', async () => {
+		const guarded = { ...creds, maxOrderNotional: 500, allowedSymbols: 'BTCUSDT' };
+		await expect(runBybit(guarded, create({ qtyType: 'quote', qty: '1000', options: { dryRun: true } }))).rejects.toThrow(/exceeds the credential's maximum of 500 per order/);
+		const [ok] = await runBybit(guarded, create({ qtyType: 'quote', qty: '400', options: { dryRun: true } }));
+		expect(ok.json).toMatchObject({ dryRun: true, guardrails: 'passed', body: { qty: '0.006' } });
+		expect(creates()).toHaveLength(0);
+	});
+
+	it('takes TP/SL as a percentage from the entry, rounded to the tick toward the entry', async () => {
+		await runBybit(creds, create({ orderType: 'Limit', price: '64000', qty: '0.01', additionalFields: { takeProfit: '2.5', stopLoss: '1.03' }, options: { tpslUnit: 'percent' } }));
+		expect(sent()).toMatchObject({ takeProfit: '65600', stopLoss: '63340.8' }); // 64000 x 1.025; 64000 x 0.9897 = 63340.8
+		await runBybit(creds, create({ side: 'Sell', orderType: 'Limit', price: '66000', qty: '0.01', additionalFields: { takeProfit: '1.01', stopLoss: '1' }, options: { tpslUnit: 'percent' } }));
+		expect(sent()).toMatchObject({ takeProfit: '65333.4', stopLoss: '66660' }); // short: 66000 x 0.9899 = 65333.4; 66000 x 1.01
+	});
+
+	it('takes TP/SL as ticks from the last price for a market order', async () => {
+		await runBybit(creds, create({ qty: '0.01', additionalFields: { takeProfit: '100', stopLoss: '50' }, options: { tpslUnit: 'ticks' } }));
+		expect(sent()).toMatchObject({ takeProfit: '65010', stopLoss: '64995' }); // tick 0.10
+	});
+
+	it('refuses a TP/SL distance that is not positive, naming the field', async () => {
+		await expect(runBybit(creds, create({ qty: '0.01', additionalFields: { stopLoss: '-2' }, options: { tpslUnit: 'percent' } }))).rejects.toThrow(/"stopLoss" is a distance in percent here and must be positive/);
+		expect(creates()).toHaveLength(0);
+	});
+
 	it('risk sizing without a stop says what is missing', async () => {
 		await expect(runBybit(creds, create({ qtyType: 'risk', qty: '1' }))).rejects.toThrow(/Risk sizing needs a Stop Loss/);
 		expect(creates()).toHaveLength(0);

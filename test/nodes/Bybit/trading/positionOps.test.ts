@@ -64,6 +64,33 @@ describe('position operations against the sandbox', () => {
 		expect(sizeOf('BTCUSDT', 2)).toBe('Sell 0.01');
 	});
 
+	it('closePosition closes an option position with a reduce-only order and no positionIdx', async () => {
+		const instruments = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/market/instruments-info', qs: { category: 'option', baseCoin: 'BTC' } });
+		const call = String((instruments.list as IDataObject[]).find((i) => String(i.symbol).endsWith('-60000-C'))!.symbol);
+		await createOrderOnce(ctx, { category: 'option', symbol: call, side: 'Buy', orderType: 'Market', qty: '0.5', orderLinkId: 'opt-open-1' });
+		const result = await closePosition(ctx, 'option', call, undefined);
+		expect(result.closed).toBe(true);
+		const close = JSON.parse(createsSent()[1].body);
+		expect(close).toMatchObject({ category: 'option', symbol: call, side: 'Sell', reduceOnly: true, orderType: 'Market' });
+		expect(close).not.toHaveProperty('positionIdx');
+		const open = (sandbox.control.getState().positions as IDataObject[]).filter((p) => p.symbol === call && Number(p.size) > 0);
+		expect(open).toHaveLength(0);
+	});
+
+	it('closePosition on spot sells the free base coin balance; a second close finds nothing to sell', async () => {
+		const before = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/account/wallet-balance', qs: { accountType: 'UNIFIED', coin: 'ETH' } });
+		const eth = ((before.list as IDataObject[])[0].coin as IDataObject[])[0];
+		const result = await closePosition(ctx, 'spot', 'ETHUSDT', undefined);
+		expect(result.closed).toBe(true);
+		const sell = JSON.parse(createsSent()[0].body);
+		expect(sell).toMatchObject({ category: 'spot', side: 'Sell', orderType: 'Market', marketUnit: 'baseCoin' });
+		expect(Number(sell.qty)).toBe(Number(eth.walletBalance) - Number(eth.locked)); // the whole free balance (a multiple of basePrecision here)
+		const again = await closePosition(ctx, 'spot', 'ETHUSDT', undefined);
+		expect(again).toMatchObject({ closed: false, orders: [] });
+		expect(again.message).toMatch(/No ETH to sell for ETHUSDT \(free .*minimum order 0.00062\)/);
+		expect(createsSent()).toHaveLength(1);
+	});
+
 	it('closeAll closes every open position in the settle coin', async () => {
 		await market('BTCUSDT', 'Buy', '0.01');
 		await market('ETHUSDT', 'Sell', '0.5');
