@@ -9,6 +9,7 @@ type Bench = { run: () => Promise<Figure[]> };
 
 const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P1 request overhead', () => import('./p1-request-overhead')],
+	['P2 order flow', () => import('./p2-order-flow')],
 	['P5 footprint', () => import('./p5-footprint')],
 ];
 

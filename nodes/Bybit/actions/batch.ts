@@ -1,6 +1,7 @@
 /**
  * Batch orders: from a JSON list, or one input item = one order. Orders are
- * split into Bybit's per-category maximum (20 linear/inverse/option, 10 spot)
+ * split into Bybit's per-category maximum (20 linear/inverse/option, 10 spot),
+ * capped by the per-second order quota (10 for linear and inverse by default),
  * and each order's own result in `retExtInfo.list` becomes that order's item:
  * an error there is an error of the input item that caused it.
  */
@@ -15,11 +16,26 @@ import {
 
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
 import { bybitApiRequestEnvelope, toNodeError } from '../transport';
+import { documentedLimit } from '../transport/rateLimiter';
 import { category } from './fields';
 import { normaliseValue } from './engine';
 import type { OperationSpec } from './types';
 
 export const BATCH_MAX: Record<string, number> = { linear: 20, inverse: 20, option: 20, spot: 10 };
+const RATE_LIMITED = 10006;
+const ITEM_RETRIES = 3;
+
+/**
+ * Orders per request: Bybit's maximum per batch, capped by the batch
+ * endpoint's per-second quota, because every order in a linear, inverse or
+ * spot batch counts against it and the excess orders are refused (a 20-order
+ * linear batch against the documented 10/s would lose 10). Option batches
+ * count once per request.
+ */
+export function batchSize(cat: string, path: string): number {
+	const max = BATCH_MAX[cat] ?? 10;
+	return cat === 'option' ? max : Math.min(max, documentedLimit(path, cat) ?? max);
+}
 
 const PATHS = { create: '/v5/order/create-batch', amend: '/v5/order/amend-batch', cancel: '/v5/order/cancel-batch' } as const;
 const REQUIRED: Record<keyof typeof PATHS, string[]> = {
@@ -132,40 +148,52 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 	const byCategory = new Map<string, PendingOrder[]>();
 	for (const p of pending) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
 	for (const [cat, orders] of byCategory) {
-		const size = BATCH_MAX[cat] ?? 10;
-		for (let start = 0; start < orders.length; start += size) {
-			const chunk = orders.slice(start, start + size);
-			let envelope;
-			try {
-				envelope = await bybitApiRequestEnvelope.call(this, {
-					method: 'POST',
-					path: spec.path,
-					body: { category: cat, request: chunk.map((c) => c.order) },
-					weight: chunk.length,
-					itemIndex: chunk[0].itemIndex,
-				});
-			} catch (error) {
-				for (const c of chunk) fail(c.itemIndex, error as Error);
-				continue;
-			}
-			const results = ((envelope.result as IDataObject)?.list as IDataObject[] | undefined) ?? [];
-			const infos = ((envelope.retExtInfo as IDataObject | undefined)?.list as IDataObject[] | undefined) ?? [];
-			chunk.forEach((c, k) => {
-				const info = infos[k] ?? { code: 0, msg: 'OK' };
-				const code = Number(info.code);
-				if (code !== 0) {
-					fail(
-						c.itemIndex,
-						new NodeApiError(this.getNode(), { retCode: code, retMsg: info.msg } as JsonObject, {
-							message: `Bybit error ${code}: ${info.msg} (order ${c.order.orderLinkId ?? c.order.orderId ?? k + 1} of a batch)`,
-							description: BYBIT_ERRORS[code]?.hint,
-							itemIndex: c.itemIndex,
-						}),
-					);
-					return;
+		const size = batchSize(cat, spec.path);
+		let queue = orders;
+		for (let round = 0; queue.length; round++) {
+			const again: PendingOrder[] = [];
+			for (let start = 0; start < queue.length; start += size) {
+				const chunk = queue.slice(start, start + size);
+				let envelope;
+				try {
+					envelope = await bybitApiRequestEnvelope.call(this, {
+						method: 'POST',
+						path: spec.path,
+						body: { category: cat, request: chunk.map((c) => c.order) },
+						// each order counts against the quota, except in option batches (one per request)
+						weight: cat === 'option' ? 1 : chunk.length,
+						retryWhenRateLimited: true,
+						itemIndex: chunk[0].itemIndex,
+					});
+				} catch (error) {
+					for (const c of chunk) fail(c.itemIndex, error as Error);
+					continue;
 				}
-				out.push({ json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
-			});
+				const results = ((envelope.result as IDataObject)?.list as IDataObject[] | undefined) ?? [];
+				const infos = ((envelope.retExtInfo as IDataObject | undefined)?.list as IDataObject[] | undefined) ?? [];
+				chunk.forEach((c, k) => {
+					const info = infos[k] ?? { code: 0, msg: 'OK' };
+					const code = Number(info.code);
+					// an order refused by the rate limit was not placed: sending it again cannot double it
+					if (code === RATE_LIMITED && round < ITEM_RETRIES) {
+						again.push(c);
+						return;
+					}
+					if (code !== 0) {
+						fail(
+							c.itemIndex,
+							new NodeApiError(this.getNode(), { retCode: code, retMsg: info.msg } as JsonObject, {
+								message: `Bybit error ${code}: ${info.msg} (order ${c.order.orderLinkId ?? c.order.orderId ?? k + 1} of a batch)`,
+								description: BYBIT_ERRORS[code]?.hint,
+								itemIndex: c.itemIndex,
+							}),
+						);
+						return;
+					}
+					out.push({ json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
+				});
+			}
+			queue = again;
 		}
 	}
 	return out;

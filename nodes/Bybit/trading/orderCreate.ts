@@ -4,7 +4,8 @@
  *   is resolved by looking the order up by `orderLinkId` BEFORE anything is
  *   re-sent; it is re-sent only when Bybit has no such order;
  * - a "duplicate orderLinkId" answer returns the existing order.
- * Without an `orderLinkId` a create is sent once and never retried.
+ * Without an `orderLinkId` a create is re-sent only after a rate-limit
+ * refusal (10006, answered before Bybit acts), never after a lost answer.
  */
 import { sleep, type IDataObject } from 'n8n-workflow';
 
@@ -60,6 +61,7 @@ export async function createOrderOnce(ctx: BybitContext, body: IDataObject, item
 			path: '/v5/order/create',
 			body,
 			retrySafe: false,
+			retryWhenRateLimited: true,
 			itemIndex,
 		})) as CreatedOrder;
 	const orderLinkId = typeof body.orderLinkId === 'string' && body.orderLinkId ? body.orderLinkId : undefined;

@@ -32,7 +32,7 @@ import {
 	type GuardrailSettings,
 	type Guardrails,
 } from './guardrails';
-import { acquire, blockUntil, documentedLimit, observe, MAX_RESET_WAIT_MS } from './rateLimiter';
+import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
 	| IExecuteFunctions
@@ -61,6 +61,11 @@ export interface BybitRequest {
 	 * otherwise: an order without an idempotency key is never re-sent.
 	 */
 	retrySafe?: boolean;
+	/**
+	 * Writes only: re-send after a rate-limit refusal (10006), which Bybit
+	 * answers before acting. Never after a timeout or 5xx.
+	 */
+	retryWhenRateLimited?: boolean;
 	/** Requests this call counts for in the rate-limit window (batch orders count each order). */
 	weight?: number;
 	itemIndex?: number;
@@ -231,7 +236,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < MAX_ATTEMPTS;
-		await acquire(bucket, limit, req.weight);
+		const reservation = await acquire(bucket, limit, req.weight);
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -245,7 +250,9 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		let res: RawResponse;
 		try {
 			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+			settle(reservation);
 		} catch (error) {
+			settle(reservation);
 			if (retrySafe && canRetry) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
@@ -298,7 +305,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				req,
 			);
 		}
-		if (REJECTED_BEFORE_PROCESSING.has(envelope.retCode) && retrySafe && canRetry) {
+		const rateLimited = envelope.retCode === 10006 && req.retryWhenRateLimited === true;
+		if (REJECTED_BEFORE_PROCESSING.has(envelope.retCode) && (retrySafe || rateLimited) && canRetry) {
 			const wait = resetAt && resetAt > Date.now() ? resetAt - Date.now() : BACKOFF_MS[attempt - 1];
 			if (resetAt) blockUntil(bucket, resetAt);
 			await sleep(Math.min(Math.max(wait, 1), MAX_RESET_WAIT_MS));

@@ -60,8 +60,8 @@ function bucketFor(key: string, limit: number): Bucket {
  * check and the reservation happen in one synchronous step, so concurrent
  * executions in this process cannot overbook a window.
  */
-export async function acquire(key: string, limit: number | undefined, weight = 1): Promise<void> {
-	if (!limit) return;
+export async function acquire(key: string, limit: number | undefined, weight = 1): Promise<Reservation | undefined> {
+	if (!limit) return undefined;
 	const bucket = bucketFor(key, limit);
 	const need = Math.min(Math.max(1, weight), bucket.limit);
 	for (;;) {
@@ -70,7 +70,7 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 		const blockedFor = bucket.blockedUntil - now;
 		if (blockedFor <= 0 && bucket.sent.length + need <= bucket.limit) {
 			for (let i = 0; i < need; i++) bucket.sent.push(now);
-			return;
+			return { key, at: now, count: need };
 		}
 		// the oldest `excess` sends must leave the window before `need` more fit
 		const excess = bucket.sent.length + need - bucket.limit;
@@ -78,6 +78,32 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 		const wait = Math.max(blockedFor, windowWait, 1);
 		await sleep(Math.min(wait, MAX_RESET_WAIT_MS));
 	}
+}
+
+export interface Reservation {
+	key: string;
+	at: number;
+	count: number;
+}
+
+/**
+ * Re-dates a reservation to when its answer arrived. Bybit counts a request
+ * when it arrives, which is after we reserved it but never after we got the
+ * answer: windows measured from the answer cannot overlap Bybit's, even
+ * when the first request of a burst is slow (connection set-up, a busy machine).
+ */
+export function settle(reservation: Reservation | undefined, at = Date.now()): void {
+	if (!reservation) return;
+	const bucket = buckets.get(reservation.key);
+	if (!bucket) return;
+	let moved = 0;
+	for (let i = 0; i < bucket.sent.length && moved < reservation.count; i++) {
+		if (bucket.sent[i] === reservation.at) {
+			bucket.sent[i] = at;
+			moved++;
+		}
+	}
+	if (moved) bucket.sent.sort((a, b) => a - b);
 }
 
 export interface LimitHeaders {
