@@ -10,6 +10,8 @@ type Bench = { run: () => Promise<Figure[]> };
 const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P1 request overhead', () => import('./p1-request-overhead')],
 	['P2 order flow', () => import('./p2-order-flow')],
+	['P3 trigger throughput', () => import('./p3-trigger-throughput')],
+	['P4 reconnect', () => import('./p4-reconnect')],
 	['P5 footprint', () => import('./p5-footprint')],
 ];
 

@@ -595,7 +595,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				const close = { ...open, id: `e2e-sig-${run}-c`, action: 'sell', market_position: 'flat', prev_market_position: 'long', time: new Date().toISOString() };
 				const closed = await httpJson('POST', `${base}/webhook/bybit-signal`, close);
 				expect(closed.json).toMatchObject({ ok: true, intent: 'close' });
-				const sol = (sandbox.control.getState().positions as Json[]).filter((p) => p.symbol === 'SOLUSDT' && Number(p.size) > 0);
+				const sol = ((sandbox.control.getState() as Json).positions as Json[]).filter((p) => p.symbol === 'SOLUSDT' && Number(p.size) > 0);
 				expect(sol).toHaveLength(0);
 			}, 60_000);
 		});
