@@ -83,8 +83,28 @@ function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string): Nod
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 }
 
+/** Identifier fields: Bybit's character sets, checked here so a typo or an injected string never reaches the wire. */
+const IDENTIFIERS: Record<string, { pattern: RegExp; upper: boolean; what: string }> = {
+	symbol: { pattern: /^[A-Z0-9][A-Z0-9-]{1,59}$/, upper: true, what: 'a Bybit symbol such as BTCUSDT (letters, digits and -)' },
+	orderLinkId: { pattern: /^[A-Za-z0-9_-]{1,36}$/, upper: false, what: 'at most 36 letters, digits, - and _' },
+	coin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
+	baseCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as BTC' },
+	settleCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
+};
+
 /** Normalises one value; throws (naming the field) on what Bybit would refuse or misread. */
 export function normaliseValue(ctx: IExecuteFunctions, itemIndex: number, name: string, value: unknown): unknown {
+	const id = IDENTIFIERS[name];
+	if (id && value !== undefined && value !== null && value !== '') {
+		if (typeof value !== 'string') throw refuse(ctx, itemIndex, `"${name}" must be text (${id.what}), got ${typeof value === 'object' ? 'an object' : typeof value}.`);
+		const text = id.upper ? value.trim().toUpperCase() : value.trim();
+		if (!id.pattern.test(text)) throw refuse(ctx, itemIndex, `"${name}" must be ${id.what}, got "${value.slice(0, 40)}".`);
+		return text;
+	}
+	if (DECIMAL_FIELDS.has(name) && value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
+		const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
+		throw refuse(ctx, itemIndex, `"${name}" must be a decimal number such as 0.01, got ${got}. Check the expression that sets it.`);
+	}
 	if (typeof value === 'number') {
 		if (!Number.isFinite(value)) throw refuse(ctx, itemIndex, `"${name}" is ${value}: it must be a finite number. Check the expression that sets it.`);
 		return DECIMAL_FIELDS.has(name) ? toDecimal(value) : value;
@@ -97,6 +117,17 @@ export function normaliseValue(ctx: IExecuteFunctions, itemIndex: number, name: 
 		return trimmed;
 	}
 	return value;
+}
+
+/** A value of an options field must be one of its options (an expression can produce anything). */
+function checkChoice(ctx: IExecuteFunctions, itemIndex: number, field: INodeProperties, value: unknown): unknown {
+	if (field.type !== 'options' || !Array.isArray(field.options) || field.typeOptions?.loadOptionsMethod) return value;
+	if (value === undefined || value === null || (value === '' && field.required !== true)) return value;
+	const options = field.options as Array<{ name: string; value: unknown }>;
+	const match = options.find((o) => o.value === value || String(o.value) === String(value));
+	if (match) return match.value;
+	const allowed = options.map((o) => String(o.value)).join(', ');
+	throw refuse(ctx, itemIndex, `"${field.name}" must be one of ${allowed}; got "${String(value).slice(0, 40)}".`);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -121,14 +152,15 @@ export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemInde
 		if (field.type === 'notice' || CONTROL_FIELDS.has(field.name)) continue;
 		if (field.displayOptions?.show && !visible(ctx, field, itemIndex)) continue;
 		const value = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
-		take(field.name, value, field.required === true);
+		take(field.name, checkChoice(ctx, itemIndex, field, value), field.required === true);
 	}
-	const extra = spec.fields.some((f) => f.name === 'additionalFields')
-		? (ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject)
-		: {};
+	const extraField = spec.fields.find((f) => f.name === 'additionalFields');
+	const extra = extraField ? (ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) : {};
+	const extraDefs = new Map(((extraField?.options ?? []) as INodeProperties[]).map((f) => [f.name, f]));
 	for (const [name, value] of Object.entries(extra)) {
 		const plain = value && typeof value === 'object' && '__rl' in (value as IDataObject) ? (value as IDataObject).value : value;
-		take(name, plain, false);
+		const def = extraDefs.get(name);
+		take(name, def ? checkChoice(ctx, itemIndex, def, plain) : plain, false);
 	}
 	return params;
 }

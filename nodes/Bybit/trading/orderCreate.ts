@@ -12,8 +12,8 @@ import { sleep, type IDataObject } from 'n8n-workflow';
 import { bybitApiRequest, bybitFailure, toNodeError, type BybitContext } from '../transport';
 
 const DUPLICATE_LINK_ID = new Set([110072, 170141]);
-/** Rejections where Bybit did not act: re-sending the same orderLinkId is safe. */
-const REJECTED = new Set([10006, 429, 110079]);
+/** Rejections where Bybit did not act (timestamp outside the window, rate limits): re-sending the same orderLinkId is safe. */
+const REJECTED = new Set([10002, 10006, 429, 110079]);
 const MAX_SENDS = 3;
 const LOOKUP_DELAYS_MS = [300, 800, 1500];
 
