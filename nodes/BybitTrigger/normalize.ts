@@ -62,10 +62,18 @@ export interface PrivateMessage {
 	data: IDataObject[];
 }
 
+const CATEGORIES = ['linear', 'inverse', 'spot', 'option'];
+
+/** `order.linear` -> linear; `wallet`, `execution.fast`, `greeks` -> null. */
+function categoryOfTopic(topic: string): string | null {
+	const tail = topic.split('.').pop() ?? '';
+	return CATEGORIES.includes(tail) ? tail : null;
+}
+
 export function itemOf(event: AccountEvent, msg: PrivateMessage, entry: IDataObject, source: 'stream' | 'catchUp'): IDataObject {
 	return {
 		topic: msg.topic,
-		category: entry.category ?? msg.topic.split('.').pop() ?? null,
+		category: entry.category ?? categoryOfTopic(msg.topic),
 		creationTime: msg.creationTime ?? null,
 		...entry,
 		normalized: normalised(event, entry),

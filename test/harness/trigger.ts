@@ -15,6 +15,8 @@ export interface TriggerRun {
 	errors: Error[];
 	staticData: IDataObject;
 	waitFor: (predicate: (items: IDataObject[]) => boolean, timeoutMs?: number) => Promise<void>;
+	/** The trigger context: tests swap `emit` on it as n8n does in manual mode. */
+	ctx: ITriggerFunctions;
 }
 
 export async function startTrigger(
@@ -52,5 +54,5 @@ export async function startTrigger(
 			await new Promise((r) => setTimeout(r, 20));
 		}
 	};
-	return { response, emitted, items, errors, staticData, waitFor };
+	return { response, emitted, items, errors, staticData, waitFor, ctx };
 }
