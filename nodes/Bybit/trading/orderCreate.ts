@@ -14,8 +14,14 @@ import { bybitApiRequest, bybitFailure, toNodeError, type BybitContext } from '.
 const DUPLICATE_LINK_ID = new Set([110072, 170141]);
 /** Rejections where Bybit did not act (timestamp outside the window, rate limits): re-sending the same orderLinkId is safe. */
 const REJECTED = new Set([10002, 10006, 429, 110079]);
-const MAX_SENDS = 3;
-const LOOKUP_DELAYS_MS = [300, 800, 1500];
+/**
+ * Waits before each lookup or re-send (under 12 s in all, only while faults
+ * persist); their count bounds the sends of one create. Every re-send after a
+ * lost answer is preceded by a lookup, so more sends cost time, never a
+ * second order.
+ */
+const LOOKUP_DELAYS_MS = [250, 500, 1000, 2000, 4000, 4000];
+const MAX_SENDS = LOOKUP_DELAYS_MS.length;
 
 export interface CreatedOrder extends IDataObject {
 	orderId: string;
@@ -83,6 +89,7 @@ export async function createOrderOnce(ctx: BybitContext, body: IDataObject, item
 			break;
 		}
 		if (failure.retCode !== undefined && REJECTED.has(failure.retCode)) {
+			if (attempt === MAX_SENDS - 1) break;
 			await sleep(LOOKUP_DELAYS_MS[attempt]);
 			continue;
 		}

@@ -45,6 +45,7 @@ it(`delivers 10,000 executions exactly once across ${DROPS} forced drops`, async
 		expect(items.length).toBe(10_000);
 		expect(viaCatchUp).toBeGreaterThan(0);
 		expect(run.errors).toEqual([]);
+		expect(JSON.stringify(items)).not.toContain(secret);
 	} finally {
 		await run.response.closeFunction?.();
 		await sandbox.close();
