@@ -160,9 +160,27 @@ export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemInde
 	for (const [name, value] of Object.entries(extra)) {
 		const plain = value && typeof value === 'object' && '__rl' in (value as IDataObject) ? (value as IDataObject).value : value;
 		const def = extraDefs.get(name);
+		if (def && !appliesTo(ctx, itemIndex, def, params.category, plain)) continue;
 		take(name, def ? checkChoice(ctx, itemIndex, def, plain) : plain, false);
 	}
 	return params;
+}
+
+/**
+ * An Additional Fields entry limited to some categories (kept after the user
+ * switched Category, or set from an expression) is refused rather than
+ * dropped: silently losing e.g. reduceOnly could open a position. A switch
+ * left off (false) or an empty value means nothing and is not sent.
+ */
+function appliesTo(ctx: IExecuteFunctions, itemIndex: number, def: INodeProperties, category: unknown, value: unknown): boolean {
+	const allowed = def.displayOptions?.show?.['/category'] as string[] | undefined;
+	if (!allowed || category === undefined || allowed.includes(String(category))) return true;
+	if (value === false || isEmpty(value)) return false;
+	throw refuse(
+		ctx,
+		itemIndex,
+		`"${def.name}" applies only to ${allowed.join(', ')} orders, not ${String(category)}. Remove ${def.displayName} from Additional Fields or change Category.`,
+	);
 }
 
 /** Field-level displayOptions (beyond resource/operation) checked against current values. */

@@ -91,6 +91,11 @@ export function ms(displayName: string, name: string, description: string): INod
 	return { displayName, name, type: 'number', default: 0, description: `${description} (Unix time in milliseconds, 0 = not set)` };
 }
 
+/** An Additional Fields entry shown (and accepted) only for these categories. */
+export function forCategories(categories: string[], field: INodeProperties): INodeProperties {
+	return { ...field, displayOptions: { show: { '/category': categories } } };
+}
+
 export function additional(fields: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Additional Fields',

@@ -1,12 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { batchFields } from './batch';
-import { additional, category, choice, decimal, flag, POSITION_IDX, returnAllOrLimit, SIDE, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
+import { additional, category, choice, decimal, flag, forCategories, POSITION_IDX, returnAllOrLimit, SIDE, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
 import { createSettings, runCreate } from './orderSizing';
 import { createFromSignalSpec } from './orderSignal';
 import type { OperationSpec } from './types';
 
 const ALL = ['linear', 'inverse', 'spot', 'option'] as const;
+const DERIV = ['linear', 'inverse'];
+const NOT_SPOT = ['linear', 'inverse', 'option'];
+const NOT_OPTION = ['linear', 'inverse', 'spot'];
+const SPOT = ['spot'];
+const OPTION = ['option'];
 
 const ORDER_ID = text('Order ID', 'orderId', 'Bybit\'s order ID. Either this or the Order Link ID is required.');
 const ORDER_LINK_ID = text('Order Link ID', 'orderLinkId', 'Your own order ID (max 36 characters: letters, digits, - and _)');
@@ -14,29 +19,29 @@ const ORDER_LINK_ID = text('Order Link ID', 'orderLinkId', 'Your own order ID (m
 const TPSL_FIELDS = [
 	decimal('Take Profit', 'takeProfit', 'Take-profit price'),
 	decimal('Stop Loss', 'stopLoss', 'Stop-loss price'),
-	choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: whole position at market; Partial: allows limit TP/SL (linear and inverse)'),
-	choice('TP Trigger By', 'tpTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the take-profit'),
-	choice('SL Trigger By', 'slTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the stop-loss'),
-	choice('TP Order Type', 'tpOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the take-profit triggers'),
-	choice('SL Order Type', 'slOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the stop-loss triggers'),
-	decimal('TP Limit Price', 'tpLimitPrice', 'Limit price of a limit take-profit'),
-	decimal('SL Limit Price', 'slLimitPrice', 'Limit price of a limit stop-loss'),
+	forCategories(DERIV, choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: whole position at market; Partial: allows limit TP/SL (linear and inverse)')),
+	forCategories(DERIV, choice('TP Trigger By', 'tpTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the take-profit')),
+	forCategories(DERIV, choice('SL Trigger By', 'slTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the stop-loss')),
+	forCategories(NOT_OPTION, choice('TP Order Type', 'tpOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the take-profit triggers')),
+	forCategories(NOT_OPTION, choice('SL Order Type', 'slOrderType', [['Market', 'Market'], ['Limit', 'Limit']], 'Market', 'Order type when the stop-loss triggers')),
+	forCategories(NOT_OPTION, decimal('TP Limit Price', 'tpLimitPrice', 'Limit price of a limit take-profit')),
+	forCategories(NOT_OPTION, decimal('SL Limit Price', 'slLimitPrice', 'Limit price of a limit stop-loss')),
 ];
 
 export const CREATE_ADDITIONAL = [
 	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly']], 'GTC', 'How long the order stays open (market orders are always IOC)'),
-	flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)'),
-	flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)'),
-	decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value'),
-	choice('Trigger Direction', 'triggerDirection', [['Rises To Trigger Price', 1], ['Falls To Trigger Price', 2]], 1, 'Linear and inverse conditional orders'),
-	choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order'),
+	forCategories(NOT_SPOT, flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)')),
+	forCategories(DERIV, flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)')),
+	forCategories(NOT_OPTION, decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value')),
+	forCategories(DERIV, choice('Trigger Direction', 'triggerDirection', [['Rises To Trigger Price', 1], ['Falls To Trigger Price', 2]], 1, 'Linear and inverse conditional orders')),
+	forCategories(DERIV, choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order')),
 	...TPSL_FIELDS,
-	choice('Market Unit', 'marketUnit', [['Base Coin', 'baseCoin'], ['Quote Coin', 'quoteCoin']], 'baseCoin', 'Spot market orders: whether the quantity is in the base or the quote coin (spot market buys default to quote)'),
-	choice('Is Leverage', 'isLeverage', [['Spot (0)', 0], ['Margin (1)', 1]], 0, 'Spot only: 1 borrows for margin trading'),
-	choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only: kind of order'),
+	forCategories(SPOT, choice('Market Unit', 'marketUnit', [['Base Coin', 'baseCoin'], ['Quote Coin', 'quoteCoin']], 'baseCoin', 'Spot market orders: whether the quantity is in the base or the quote coin (spot market buys default to quote)')),
+	forCategories(SPOT, choice('Is Leverage', 'isLeverage', [['Spot (0)', 0], ['Margin (1)', 1]], 0, 'Spot only: 1 borrows for margin trading')),
+	forCategories(SPOT, choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only: kind of order')),
 	choice('SMP Type', 'smpType', [['Cancel Both', 'CancelBoth'], ['Cancel Maker', 'CancelMaker'], ['Cancel Taker', 'CancelTaker'], ['None', 'None']], 'None', 'Self-match prevention'),
-	decimal('Order IV', 'orderIv', 'Option only: implied volatility (0.1 = 10%), takes priority over price'),
-	flag('MMP', 'mmp', 'Whether this is a market maker protection order (option only)'),
+	forCategories(OPTION, decimal('Order IV', 'orderIv', 'Option only: implied volatility (0.1 = 10%), takes priority over price')),
+	forCategories(OPTION, flag('MMP', 'mmp', 'Whether this is a market maker protection order (option only)')),
 	choice('Slippage Tolerance Type', 'slippageToleranceType', [['Percent', 'Percent'], ['Tick Size', 'TickSize']], 'Percent', 'Market orders only'),
 	decimal('Slippage Tolerance', 'slippageTolerance', 'Market orders only: ticks (1-10000) or percent (0.01-10)'),
 ];
@@ -44,9 +49,9 @@ export const CREATE_ADDITIONAL = [
 const AMEND_ADDITIONAL = [
 	decimal('Quantity', 'qty', 'New quantity'),
 	decimal('Price', 'price', 'New limit price'),
-	decimal('Trigger Price', 'triggerPrice', 'New trigger price'),
-	choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order'),
-	decimal('Order IV', 'orderIv', 'Option only: implied volatility'),
+	forCategories(NOT_OPTION, decimal('Trigger Price', 'triggerPrice', 'New trigger price')),
+	forCategories(DERIV, choice('Trigger By', 'triggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers a conditional order')),
+	forCategories(OPTION, decimal('Order IV', 'orderIv', 'Option only: implied volatility')),
 	...TPSL_FIELDS.filter((f) => !['tpOrderType', 'slOrderType'].includes(f.name)),
 ];
 
@@ -108,7 +113,7 @@ export const orderSpecs: OperationSpec[] = [
 	{
 		resource: 'order', operation: 'cancel', name: 'Cancel', action: 'Cancel an order',
 		description: 'Cancel an open order', method: 'POST', path: '/v5/order/cancel', docs: 'order/cancel-order', write: true,
-		fields: [category([...ALL]), symbol(), ORDER_ID, ORDER_LINK_ID, additional([choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only')])],
+		fields: [category([...ALL]), symbol(), ORDER_ID, ORDER_LINK_ID, additional([forCategories(SPOT, choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Spot only'))])],
 	},
 	{
 		resource: 'order', operation: 'cancelAll', name: 'Cancel All', action: 'Cancel all orders',

@@ -91,6 +91,17 @@ describe('order.create sizing, rounding and dry run', () => {
 		expect(creates()).toHaveLength(0);
 	});
 
+	it('refuses an additional field the category does not take (reduceOnly on spot) instead of dropping it, sending nothing', async () => {
+		await expect(runBybit(creds, create({ category: 'spot', qty: '0.01', additionalFields: { reduceOnly: true, marketUnit: 'baseCoin' } }))).rejects.toThrow(
+			/"reduceOnly" applies only to linear, inverse, option orders, not spot\. Remove Reduce Only from Additional Fields or change Category\./,
+		);
+		await expect(runBybit(creds, create({ qty: '0.01', additionalFields: { marketUnit: 'baseCoin' } }))).rejects.toThrow(/"marketUnit" applies only to spot orders, not linear/);
+		expect(creates()).toHaveLength(0);
+		await runBybit(creds, create({ category: 'spot', qty: '0.01', additionalFields: { marketUnit: 'baseCoin', reduceOnly: false } }));
+		expect(sent()).toMatchObject({ category: 'spot', marketUnit: 'baseCoin' });
+		expect(sent()).not.toHaveProperty('reduceOnly'); // a switch left off means nothing on spot
+	});
+
 	it('risk sizing without a stop says what is missing', async () => {
 		await expect(runBybit(creds, create({ qtyType: 'risk', qty: '1' }))).rejects.toThrow(/Risk sizing needs a Stop Loss/);
 		expect(creates()).toHaveLength(0);
