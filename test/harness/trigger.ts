@@ -6,7 +6,29 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import { BybitTrigger } from '../../nodes/BybitTrigger/BybitTrigger.node';
+import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
+import { startSandbox, type Sandbox } from '../sandbox';
 import { makeHttpRequestWithAuthentication } from './http';
+
+/** Triggers started and not yet closed: useTriggerSandbox() closes them after each test. */
+const open = new Set<ITriggerResponse>();
+
+/**
+ * A fresh sandbox per test (handed to `set`), and after each test every
+ * trigger still open is closed, then the sandbox.
+ */
+export function useTriggerSandbox(set: (sandbox: Sandbox) => void): void {
+	let current: Sandbox | undefined;
+	beforeEach(async () => {
+		resetRateLimiter();
+		current = await startSandbox({ port: 0, rateLimits: false });
+		set(current);
+	});
+	afterEach(async () => {
+		for (const response of [...open]) await response.closeFunction?.();
+		await current?.close();
+	});
+}
 
 export interface TriggerRun {
 	response: ITriggerResponse;
@@ -46,6 +68,14 @@ export async function startTrigger(
 		},
 	} as unknown as ITriggerFunctions;
 	const response = await new BybitTrigger().trigger.call(ctx);
+	const close = response.closeFunction;
+	if (close) {
+		open.add(response);
+		response.closeFunction = async () => {
+			open.delete(response);
+			await close();
+		};
+	}
 	const items = () => emitted.flat();
 	const waitFor = async (predicate: (items: IDataObject[]) => boolean, timeoutMs = 10_000) => {
 		const end = Date.now() + timeoutMs;

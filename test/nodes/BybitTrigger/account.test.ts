@@ -1,24 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../../../nodes/Bybit/transport';
-import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials } from '../../harness/execute';
 import { transportContext } from '../../harness/loopback';
-import { startTrigger, type TriggerRun } from '../../harness/trigger';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startTrigger, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
+import type { Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
 let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	resetRateLimiter();
-	sandbox = await startSandbox({ port: 0, rateLimits: false });
-});
-afterEach(async () => {
-	await run?.response.closeFunction?.();
-	run = undefined;
-	await sandbox.close();
-});
+useTriggerSandbox((s) => (sandbox = s));
 
 const creds = (extra: IDataObject = {}) => ({ ...sandboxCredentials(sandbox.restUrl, sandbox.control.defaultKey.apiKey, sandbox.control.defaultKey.secret), wsBaseUrl: sandbox.wsUrl, ...extra });
 

@@ -1,17 +1,9 @@
-import { startTrigger, type TriggerRun } from '../../harness/trigger';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { startTrigger, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
+import type { Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
 let run: TriggerRun | undefined;
-
-beforeEach(async () => {
-	sandbox = await startSandbox({ port: 0, rateLimits: false });
-});
-afterEach(async () => {
-	await run?.response.closeFunction?.();
-	run = undefined;
-	await sandbox.close();
-});
+useTriggerSandbox((s) => (sandbox = s));
 
 const market = (extra: Record<string, unknown>) => ({
 	source: 'market',
