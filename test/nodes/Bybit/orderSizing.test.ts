@@ -1,24 +1,16 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 
-import { clearPositionModeCache } from '../../../nodes/Bybit/actions/positionIdx';
-import { clearInstrumentCache } from '../../../nodes/Bybit/trading/instruments';
 import * as D from '../../../nodes/Bybit/trading/decimalMath';
-import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
-import { rl, runBybit, sandboxCredentials } from '../../harness/execute';
-import { startSandbox, type Sandbox } from '../../sandbox';
+import { rl, runBybit } from '../../harness/execute';
+import { useTradingSandbox } from '../../harness/tradingSandbox';
+import type { Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
-let creds: ReturnType<typeof sandboxCredentials>;
-
-beforeEach(async () => {
-	resetRateLimiter();
-	clearInstrumentCache();
-	clearPositionModeCache();
-	sandbox = await startSandbox({ port: 0, rateLimits: false });
-	creds = sandboxCredentials(sandbox.restUrl, sandbox.control.defaultKey.apiKey, sandbox.control.defaultKey.secret);
-	sandbox.control.setPrice('BTCUSDT', { last: '65000', mark: '65000', index: '65000' });
+let creds: ICredentialDataDecryptedObject;
+useTradingSandbox((s, c) => {
+	sandbox = s;
+	creds = c;
 });
-afterEach(() => sandbox.close());
 
 const create = (extra: Record<string, unknown>) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: rl('BTCUSDT'), side: 'Buy', orderType: 'Market', positionIdx: 'auto', ...extra });
 const creates = () => sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
