@@ -62,7 +62,8 @@ export interface PrivateMessage {
 	data: IDataObject[];
 }
 
-const CATEGORIES = ['linear', 'inverse', 'spot', 'option'];
+/** Bybit's categories, in the order the trigger fetches catch-up for them. */
+export const CATEGORIES = ['linear', 'spot', 'inverse', 'option'];
 
 /** `order.linear` -> linear; `wallet`, `execution.fast`, `greeks` -> null. */
 function categoryOfTopic(topic: string): string | null {

@@ -13,14 +13,12 @@ import { bybitTimestamp } from '../../credentials/common/bybit/clock';
 import { advance, fetchMissed, SeenSet, type Cursors } from './catchUp';
 import { parseFilters, passes } from './filters';
 import { MarketWatcher, topicOf, type MarketEvent } from './market';
-import { dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
+import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
 import { BybitStream, StreamAuthError, type StreamTimings } from './stream';
 
 export interface StreamHandle {
 	close: () => Promise<void>;
 }
-
-const ALL_CATEGORIES = ['linear', 'spot', 'inverse', 'option'];
 
 function timingsOf(options: IDataObject): Partial<StreamTimings> {
 	const ping = Math.max(1, Number(options.pingIntervalSeconds ?? 20)) * 1000;
@@ -64,7 +62,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 
 	const runCatchUp = async () => {
 		if (!catchUp) return;
-		const missed = await fetchMissed(ctx, events, category ? [category] : ALL_CATEGORIES, cursors, seen);
+		const missed = await fetchMissed(ctx, events, category ? [category] : CATEGORIES, cursors, seen);
 		const items: IDataObject[] = [];
 		for (const m of missed) {
 			advance(cursors, m.event, m.entry);
