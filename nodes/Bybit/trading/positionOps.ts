@@ -30,6 +30,11 @@ export function internalLinkId(prefix: string): string {
 	return `${prefix}-${randomUUID().replace(/-/g, '')}`.slice(0, 36);
 }
 
+/** An order's id derived from a signal's orderLinkId: `<linkId>-<suffix>`, within Bybit's 36 characters. */
+function derivedLinkId(linkId: string, suffix: string): string {
+	return `${linkId.slice(0, 33)}-${suffix}`;
+}
+
 export async function openPositions(
 	ctx: BybitContext,
 	category: string,
@@ -86,7 +91,7 @@ export interface CloseResult extends IDataObject {
 async function closeRows(ctx: BybitContext, category: string, rows: PositionRow[], linkId: string | undefined, itemIndex?: number): Promise<CreatedOrder[]> {
 	const orders: CreatedOrder[] = [];
 	for (const [n, row] of rows.entries()) {
-		const id = linkId ? `${linkId.slice(0, 33)}-${n + 1}` : internalLinkId('close');
+		const id = linkId ? derivedLinkId(linkId, String(n + 1)) : internalLinkId('close');
 		orders.push(await createOrderOnce(ctx, closeOrder(category, row, id), itemIndex));
 	}
 	return orders;
@@ -185,7 +190,7 @@ export async function flipPosition(
 	const [close] = await closeRows(ctx, category, [row], linkId, itemIndex);
 	const open = await createOrderOnce(
 		ctx,
-		{ category, symbol, side, orderType: 'Market', qty: newQty, positionIdx: side === 'Buy' ? 1 : 2, orderLinkId: linkId ? `${linkId.slice(0, 33)}-o` : internalLinkId('flip') },
+		{ category, symbol, side, orderType: 'Market', qty: newQty, positionIdx: side === 'Buy' ? 1 : 2, orderLinkId: linkId ? derivedLinkId(linkId, 'o') : internalLinkId('flip') },
 		itemIndex,
 	);
 	return { symbol, from: `${row.side} ${row.size}`, to: `${side} ${newQty}`, orders: [close, open] };
