@@ -4,7 +4,6 @@
  * independent HMAC in this test reproduces over the raw bytes received, and
  * an output in Bybit's shape.
  */
-import { createHmac } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import { ALL_SPECS } from '../../../nodes/Bybit/actions/index';
@@ -12,6 +11,7 @@ import { clearPositionModeCache } from '../../../nodes/Bybit/actions/positionIdx
 import { clearInstrumentCache } from '../../../nodes/Bybit/trading/instruments';
 import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
 import { rl, runBybit, sandboxCredentials } from '../../harness/execute';
+import { independentlySigned } from '../../harness/signature';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
@@ -112,13 +112,6 @@ function wireFields(entry: { method: string; query: string; body: string }): IDa
 	return entry.body ? (JSON.parse(entry.body) as IDataObject) : {};
 }
 
-function independentlySigned(entry: { method: string; query: string; body: string; headers: Record<string, unknown> }): boolean {
-	const h = entry.headers as Record<string, string>;
-	const payload = entry.method === 'GET' ? entry.query : entry.body;
-	const expected = createHmac('sha256', secret).update(`${h['x-bapi-timestamp']}${h['x-bapi-api-key']}${h['x-bapi-recv-window']}${payload}`).digest('hex');
-	return h['x-bapi-sign'] === expected;
-}
-
 describe('every operation conforms on the wire', () => {
 	it('covers every spec', () => {
 		const covered = new Set(CASES.map((c) => c.op));
@@ -141,7 +134,7 @@ describe('every operation conforms on the wire', () => {
 		expect(entry!.method).toBe(c.path ? entry!.method : spec.method);
 		expect(entry!.retCode).toBe(0);
 		expect(entry!.signatureValid).toBe(true);
-		expect(independentlySigned(entry!)).toBe(true);
+		expect(independentlySigned(entry!, secret)).toBe(true);
 		if (c.wire) expect(wireFields(entry!)).toMatchObject(c.wire);
 		expect(requests.every((r) => r.signatureValid !== false)).toBe(true);
 	});

@@ -5,12 +5,12 @@
  * error output. Requests go through n8n's real httpRequestWithAuthentication;
  * each signature is re-computed here over the raw bytes the sandbox received.
  */
-import { createHmac } from 'crypto';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials } from '../../harness/execute';
 import { runInN8n } from '../../harness/n8nCore';
+import { independentlySigned } from '../../harness/signature';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
@@ -25,15 +25,6 @@ const BTC = { __rl: true, mode: 'id', value: 'BTCUSDT' };
 type StateOrder = Record<string, string>;
 const orders = () => (sandbox.control.getState() as { orders: StateOrder[] }).orders;
 const byLink = (id: string) => orders().filter((o) => o.orderLinkId === id);
-
-function signedOverRawBytes(entry: { method: string; query: string; body: string; headers: Record<string, unknown> }): boolean {
-	const h = entry.headers as Record<string, string>;
-	const payload = entry.method === 'GET' ? entry.query : entry.body;
-	const expected = createHmac('sha256', sandbox.control.defaultKey.secret)
-		.update(`${h['x-bapi-timestamp']}${h['x-bapi-api-key']}${h['x-bapi-recv-window']}${payload}`)
-		.digest('hex');
-	return h['x-bapi-sign'] === expected;
-}
 
 async function ok(parameters: INodeParameters, items?: IDataObject[]) {
 	const run = await runInN8n(creds(), parameters, { items });
@@ -89,7 +80,7 @@ describe('Bybit node in n8n\'s execution engine', () => {
 
 		const signed = sandbox.control.requests().filter((r) => r.headers['x-bapi-sign']);
 		expect(signed.length).toBeGreaterThanOrEqual(18);
-		expect(signed.filter((r) => !signedOverRawBytes(r)).map((r) => r.path)).toEqual([]);
+		expect(signed.filter((r) => !independentlySigned(r, sandbox.control.defaultKey.secret)).map((r) => r.path)).toEqual([]);
 	});
 
 	it('batch from input items: 60 orders in 6 requests of 10 (the per-order quota), each output paired to its item; then cursor pagination in 2 pages of 50', async () => {
