@@ -5,8 +5,7 @@
  * and the share of the events pushed during the outage that catch-up
  * delivered. 20 drops; prints the median and worst time.
  */
-import { sandboxCredentials } from '../test/harness/execute';
-import { startTrigger } from '../test/harness/trigger';
+import { startTrigger, triggerCredentials } from '../test/harness/trigger';
 import { startSandbox } from '../test/sandbox';
 import { median, type Figure } from './stats';
 
@@ -15,10 +14,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function run(): Promise<Figure[]> {
 	const sandbox = await startSandbox({ port: 0, rateLimits: false });
-	const { apiKey, secret } = sandbox.control.defaultKey;
 	const trigger = await startTrigger(
 		{ source: 'account', events: ['execution'], options: { catchUp: true } },
-		{ ...sandboxCredentials(sandbox.restUrl, apiKey, secret), wsBaseUrl: sandbox.wsUrl },
+		triggerCredentials(sandbox),
 	);
 	const times: number[] = [];
 	let missed = 0;

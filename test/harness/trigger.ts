@@ -6,9 +6,32 @@
 import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 
 import { BybitTrigger } from '../../nodes/BybitTrigger/BybitTrigger.node';
+import { bybitApiRequest, type BybitContext } from '../../nodes/Bybit/transport';
 import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { sandboxCredentials } from './execute';
 import { makeHttpRequestWithAuthentication } from './http';
+import { transportContext } from './loopback';
+
+/** The sandbox's default key as a trigger credential (REST and WebSocket), with overrides. */
+export function triggerCredentials(sandbox: Sandbox, extra: IDataObject = {}): ICredentialDataDecryptedObject {
+	const { apiKey, secret } = sandbox.control.defaultKey;
+	return { ...sandboxCredentials(sandbox.restUrl, apiKey, secret), wsBaseUrl: sandbox.wsUrl, ...extra };
+}
+
+/** A transport context on the sandbox's default key, to act on the exchange while a trigger listens. */
+export function sandboxContext(sandbox: Sandbox): BybitContext {
+	return transportContext(sandbox.restUrl, sandbox.control.defaultKey.secret, { apiKey: sandbox.control.defaultKey.apiKey });
+}
+
+/** Places an order (default: a 0.01 BTCUSDT linear market buy) through the real transport. */
+export async function placeOrder(sandbox: Sandbox, body: IDataObject): Promise<IDataObject> {
+	return await bybitApiRequest.call(sandboxContext(sandbox), {
+		method: 'POST',
+		path: '/v5/order/create',
+		body: { category: 'linear', symbol: 'BTCUSDT', orderType: 'Market', qty: '0.01', side: 'Buy', ...body },
+	});
+}
 
 /** Triggers started and not yet closed: useTriggerSandbox() closes them after each test. */
 const open = new Set<ITriggerResponse>();

@@ -1,21 +1,14 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { bybitApiRequest } from '../../../nodes/Bybit/transport';
-import { sandboxCredentials } from '../../harness/execute';
-import { transportContext } from '../../harness/loopback';
-import { startTrigger, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
+import { placeOrder, startTrigger, triggerCredentials, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
 import type { Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
 let run: TriggerRun | undefined;
 useTriggerSandbox((s) => (sandbox = s));
 
-const creds = (extra: IDataObject = {}) => ({ ...sandboxCredentials(sandbox.restUrl, sandbox.control.defaultKey.apiKey, sandbox.control.defaultKey.secret), wsBaseUrl: sandbox.wsUrl, ...extra });
-
-async function order(body: IDataObject) {
-	const ctx = transportContext(sandbox.restUrl, sandbox.control.defaultKey.secret, { apiKey: sandbox.control.defaultKey.apiKey });
-	return await bybitApiRequest.call(ctx, { method: 'POST', path: '/v5/order/create', body: { category: 'linear', symbol: 'BTCUSDT', orderType: 'Market', qty: '0.01', side: 'Buy', ...body } });
-}
+const creds = (extra: IDataObject = {}) => triggerCredentials(sandbox, extra);
+const order = (body: IDataObject) => placeOrder(sandbox, body);
 
 describe('Bybit Trigger: account streams', () => {
 	it('authenticates, subscribes and emits a filled order with a summary', async () => {

@@ -4,8 +4,7 @@
  * every event delivered exactly once, live or through catch-up. Half of each
  * round's events are pushed while the trigger is disconnected. Prints its figures.
  */
-import { sandboxCredentials } from '../../harness/execute';
-import { startTrigger } from '../../harness/trigger';
+import { startTrigger, triggerCredentials } from '../../harness/trigger';
 import { startSandbox } from '../../sandbox';
 
 jest.setTimeout(300_000);
@@ -15,10 +14,10 @@ const PER_ROUND = 10_000 / DROPS;
 
 it(`delivers 10,000 executions exactly once across ${DROPS} forced drops`, async () => {
 	const sandbox = await startSandbox({ port: 0, rateLimits: false });
-	const { apiKey, secret } = sandbox.control.defaultKey;
+	const { secret } = sandbox.control.defaultKey;
 	const run = await startTrigger(
 		{ source: 'account', events: ['execution'], options: { catchUp: true } },
-		{ ...sandboxCredentials(sandbox.restUrl, apiKey, secret), wsBaseUrl: sandbox.wsUrl },
+		triggerCredentials(sandbox),
 	);
 	const started = Date.now();
 	try {

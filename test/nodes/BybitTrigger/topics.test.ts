@@ -5,26 +5,17 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../../../nodes/Bybit/transport';
-import { sandboxCredentials } from '../../harness/execute';
-import { transportContext } from '../../harness/loopback';
-import { startTrigger, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
+import { placeOrder, sandboxContext, startTrigger, triggerCredentials, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
 import type { Sandbox } from '../../sandbox';
 
 let sandbox: Sandbox;
 let run: TriggerRun | undefined;
 useTriggerSandbox((s) => (sandbox = s));
 
-const creds = () => ({ ...sandboxCredentials(sandbox.restUrl, sandbox.control.defaultKey.apiKey, sandbox.control.defaultKey.secret), wsBaseUrl: sandbox.wsUrl });
-const ctx = () => transportContext(sandbox.restUrl, sandbox.control.defaultKey.secret, { apiKey: sandbox.control.defaultKey.apiKey });
+const creds = () => triggerCredentials(sandbox);
+const ctx = () => sandboxContext(sandbox);
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
-
-async function order(body: IDataObject) {
-	return (await bybitApiRequest.call(ctx(), {
-		method: 'POST',
-		path: '/v5/order/create',
-		body: { category: 'linear', symbol: 'BTCUSDT', orderType: 'Market', qty: '0.01', side: 'Buy', ...body },
-	})) as IDataObject;
-}
+const order = (body: IDataObject) => placeOrder(sandbox, body);
 
 describe('Bybit Trigger: each private topic', () => {
 	it('position and wallet updates after a fill, with normalised fields and summaries', async () => {
