@@ -28,6 +28,32 @@ export interface BybitCredentialData extends HostSettings, GuardrailSettings {
 
 export const DEFAULT_RECV_WINDOW = 5000;
 
+/** Whether `crypto` reads the text as a private key (its error never carries the key). */
+function isPrivateKey(pem: string): boolean {
+	try {
+		createPrivateKey(pem);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function parsedUrl(url: string): URL | undefined {
+	try {
+		return new URL(url);
+	} catch {
+		return undefined;
+	}
+}
+
+function parsedJson(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) as unknown };
+	} catch {
+		return undefined;
+	}
+}
+
 /** Reads the signing key from credential data; throws a clear error (never echoing the secret) when a field is empty or the PEM is not a private key. */
 export function signingKeyOf(credentials: BybitCredentialData): SigningKey {
 	const apiKey = String(credentials.apiKey ?? '').trim();
@@ -35,9 +61,7 @@ export function signingKeyOf(credentials: BybitCredentialData): SigningKey {
 	if (credentials.signatureMethod === 'rsa') {
 		const pem = String(credentials.rsaPrivateKey ?? '').replace(/\\n/g, '\n').trim();
 		if (!pem) throw new BybitCredentialError('The Bybit credential uses RSA signing but has no RSA Private Key. Paste the PEM private key whose public key is registered on Bybit.');
-		try {
-			createPrivateKey(pem);
-		} catch {
+		if (!isPrivateKey(pem)) {
 			throw new BybitCredentialError(
 				'The RSA Private Key in the Bybit credential is not a valid PEM private key. Paste the whole key, from "-----BEGIN PRIVATE KEY-----" (or "-----BEGIN RSA PRIVATE KEY-----") to the matching END line; the public key goes to Bybit, not here.',
 			);
@@ -80,14 +104,9 @@ function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions
 	if (!base) throw new BybitCredentialError('The Bybit credential\'s Environment is Custom but it has no Base URL. Set the Base URL.');
 	const root = (options.baseURL ? options.baseURL.replace(/\/+$/, '') : '') || base;
 	const url = isAbsolute(raw) ? raw : `${root}${raw.startsWith('/') ? '' : '/'}${raw}`;
-	let target: URL;
-	let expected: URL;
-	try {
-		target = new URL(url);
-		expected = new URL(base);
-	} catch {
-		throw new BybitCredentialError(`The Bybit request URL "${url.split('?')[0]}" is not a valid URL.`);
-	}
+	const target = parsedUrl(url);
+	const expected = parsedUrl(base);
+	if (!target || !expected) throw new BybitCredentialError(`The Bybit request URL "${url.split('?')[0]}" is not a valid URL.`);
 	const basePath = expected.pathname.replace(/\/+$/, '');
 	if (target.origin !== expected.origin || target.username || target.password || !(target.pathname === basePath || target.pathname.startsWith(`${basePath}/`))) {
 		throw new BybitCredentialError(
@@ -118,11 +137,9 @@ function jsonBody(body: unknown): { text: string; value: IDataObject | undefined
 	if (typeof body === 'string') {
 		if (!body.trim()) value = {};
 		else {
-			try {
-				value = JSON.parse(body);
-			} catch {
-				throw new BybitCredentialError('The request body for Bybit is not valid JSON. Bybit takes JSON bodies: set the body content type to JSON.');
-			}
+			const parsed = parsedJson(body);
+			if (!parsed) throw new BybitCredentialError('The request body for Bybit is not valid JSON. Bybit takes JSON bodies: set the body content type to JSON.');
+			value = parsed.value;
 		}
 	}
 	if (value instanceof Uint8Array || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) {

@@ -1,6 +1,69 @@
 /**
- * The safety rules live in the shared kernel (credentials/common/bybit/safety.ts),
- * where the credential's signer applies them to every request. Re-exported here
- * for the transport's callers.
+ * The credential's safety limits in the transport: the rules live in the
+ * shared kernel (credentials/common/bybit/safety.ts), where the credential's
+ * signer applies them to every request. Here the same check runs first, so a
+ * refusal is a NodeOperationError with the item index, and the market facts a
+ * valuation needs (tickers, the open order of an amend) are looked up and
+ * handed to the signer.
  */
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+
+import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
+import { lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
+import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
+import type { BybitContext, BybitRequest } from './index';
+
 export { guardrailsOf, safetyRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+
+/** The transport's GET (passed in: this module must not import the transport's runtime). */
+type Get = (this: BybitContext, req: BybitRequest) => Promise<IDataObject>;
+
+/** Looks up what valuing the request needs (tickers; for amends the open order). */
+async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
+	const facts: MarketFacts = { at: Date.now(), tickers: {}, orders: {} };
+	const lookups = lookupsFor(guardrails, { method: req.method, path: req.path, body: req.body });
+	for (const { category, symbol } of lookups.tickers) {
+		const result = await get.call(ctx, { method: 'GET', path: '/v5/market/tickers', qs: { category, symbol }, itemIndex: req.itemIndex });
+		const row = (result.list as IDataObject[] | undefined)?.find((t) => String(t.symbol).toUpperCase() === symbol);
+		if (row) facts.tickers[tickerKey(category, symbol)] = row as TickerFacts;
+	}
+	for (const { category, symbol, orderId, orderLinkId } of lookups.orders) {
+		const result = await get.call(ctx, {
+			method: 'GET',
+			path: '/v5/order/realtime',
+			qs: { category, symbol, orderId, orderLinkId },
+			itemIndex: req.itemIndex,
+		});
+		const row = (result.list as IDataObject[] | undefined)?.[0];
+		facts.orders[orderKey(category, symbol, orderId, orderLinkId)] = row
+			? ({
+					side: row.side,
+					orderType: row.orderType,
+					qty: row.qty,
+					price: row.price,
+					triggerPrice: row.triggerPrice,
+					marketUnit: row.marketUnit,
+					reduceOnly: row.reduceOnly === true,
+					closeOnTrigger: row.closeOnTrigger === true,
+				} as OpenOrderFacts)
+			: null;
+	}
+	return facts;
+}
+
+/**
+ * Refuses, before anything is sent, what the credential's safety limits
+ * forbid (the same rules the signer applies), and returns the market facts
+ * the signer needs to re-check the request.
+ */
+export async function enforceGuardrails(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
+	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
+	const request = { method: req.method, path: req.path, body: req.body };
+	// refusals that need no market data come first: nothing is looked up for them
+	const early = safetyRefusal({ ...guardrails, maxOrderNotional: 0 }, request);
+	if (early) throw refuse(early);
+	const facts = await marketFacts(ctx, guardrails, req, get);
+	const refusal = safetyRefusal(guardrails, request, facts);
+	if (refusal) throw refuse(refusal);
+	return facts;
+}

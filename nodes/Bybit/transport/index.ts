@@ -23,9 +23,9 @@ import {
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
-import { FACTS_TTL_MS, orderKey, tickerKey, withMarketFacts, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { guardrailsOf, lookupsFor, safetyRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
-import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
+import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
+import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { enforceGuardrails as enforce } from './guardrails';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -109,62 +109,12 @@ export async function credentialScope(ctx: BybitContext): Promise<string> {
 	return `${key.origin}|${key.apiKey}`;
 }
 
-/** Looks up what valuing the request needs (tickers; for amends the open order). */
-async function marketFacts(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<MarketFacts> {
-	const facts: MarketFacts = { at: Date.now(), tickers: {}, orders: {} };
-	const lookups = lookupsFor(key.guardrails, { method: req.method, path: req.path, body: req.body });
-	for (const { category, symbol } of lookups.tickers) {
-		const result = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/market/tickers', qs: { category, symbol }, itemIndex: req.itemIndex });
-		const row = (result.list as IDataObject[] | undefined)?.find((t) => String(t.symbol).toUpperCase() === symbol);
-		if (row) facts.tickers[tickerKey(category, symbol)] = row as TickerFacts;
-	}
-	for (const { category, symbol, orderId, orderLinkId } of lookups.orders) {
-		const result = await bybitApiRequest.call(ctx, {
-			method: 'GET',
-			path: '/v5/order/realtime',
-			qs: { category, symbol, orderId, orderLinkId },
-			itemIndex: req.itemIndex,
-		});
-		const row = (result.list as IDataObject[] | undefined)?.[0];
-		facts.orders[orderKey(category, symbol, orderId, orderLinkId)] = row
-			? ({
-					side: row.side,
-					orderType: row.orderType,
-					qty: row.qty,
-					price: row.price,
-					triggerPrice: row.triggerPrice,
-					marketUnit: row.marketUnit,
-					reduceOnly: row.reduceOnly === true,
-					closeOnTrigger: row.closeOnTrigger === true,
-				} as OpenOrderFacts)
-			: null;
-	}
-	return facts;
-}
-
-/**
- * Refuses, before anything is sent, what the credential's safety limits
- * forbid (the same rules the signer applies), and returns the market facts
- * the signer needs to re-check the request.
- */
-async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<MarketFacts> {
-	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
-	const request = { method: req.method, path: req.path, body: req.body };
-	// refusals that need no market data come first: nothing is looked up for them
-	const early = safetyRefusal({ ...key.guardrails, maxOrderNotional: 0 }, request);
-	if (early) throw refuse(early);
-	const facts = await marketFacts(ctx, key, req);
-	const refusal = safetyRefusal(key.guardrails, request, facts);
-	if (refusal) throw refuse(refusal);
-	return facts;
-}
-
 /**
  * Runs the credential's safety checks on a request without sending it
  * (dry runs report what the real send would refuse).
  */
 export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
-	await enforceGuardrails(this, await keyInfo(this), req);
+	await enforce(this, (await keyInfo(this)).guardrails, req, bybitApiRequest);
 }
 
 /** Codes after which Bybit may or may not have acted on the request. */
@@ -262,13 +212,13 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const limit = documentedLimit(req.path, category);
-	let facts = await enforceGuardrails(this, key, req);
+	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resynced = false;
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < MAX_ATTEMPTS;
 		// prices older than half their validity are looked up again (and the order re-checked) before sending
-		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforceGuardrails(this, key, req);
+		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		const reservation = await acquire(bucket, limit, req.weight);
 		const options: IHttpRequestOptions = {
 			method: req.method,
