@@ -86,7 +86,13 @@ export function credentialErrorIn(error: unknown): BybitCredentialError | undefi
  * key, the secret, and anything shaped like a signature (64 hex digits).
  */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-	let out = text.replace(/origin_string\[[\s\S]*\]/g, 'origin_string[redacted]').replace(/origin_string\[[\s\S]*$/, 'origin_string[redacted]');
+	let out = text;
+	const start = out.indexOf('origin_string[');
+	if (start !== -1) {
+		// the signed string may itself hold brackets (batch bodies): cut to the last one, or to the end
+		const end = out.lastIndexOf(']');
+		out = `${out.slice(0, start)}origin_string[redacted]${end > start ? out.slice(end + 1) : ''}`;
+	}
 	for (const secret of secrets) {
 		const s = (secret ?? '').trim();
 		if (s.length >= 6) out = out.split(s).join('[redacted]');
