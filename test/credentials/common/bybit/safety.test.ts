@@ -10,6 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { tickerKey, orderKey, type MarketFacts } from '../../../../credentials/common/bybit/marketFacts';
 import { guardrailsOf, lookupsFor, safetyRefusal, type Guardrails } from '../../../../credentials/common/bybit/safety';
 import type { TickerFacts } from '../../../../credentials/common/bybit/valuation';
+import { ALL_SPECS } from '../../../../nodes/Bybit/actions';
 
 type Body = IDataObject;
 
@@ -217,5 +218,16 @@ describe('safety rules: the observed bypasses (issue #13)', () => {
 		expect(safetyRefusal(guardrailsOf({}), { method: 'GET', path: '/v5/asset/withdraw/create', body: { coin: 'USDT' } })).toMatch(/Withdrawals are blocked/);
 		expect(safetyRefusal(guardrailsOf({ readOnly: true }), { method: 'GET', path: '/v5/order/create', body: {} })).toMatch(/read-only/);
 		expect(safetyRefusal(guardrailsOf({ readOnly: true }), { method: 'GET', path: '/v5/order/realtime', body: {} })).toBeUndefined();
+	});
+});
+
+describe('safety rules know every write of the Bybit node', () => {
+	it('no Bybit node operation is refused as an unknown write under a cap or an allow-list', () => {
+		const g = guardrailsOf({ maxOrderNotional: 1000, allowedSymbols: 'BTCUSDT', allowWithdrawals: true });
+		const writes = ALL_SPECS.filter((s) => s.method !== 'GET');
+		expect(writes.length).toBeGreaterThan(10);
+		for (const spec of writes) {
+			expect([spec.path, safetyRefusal(g, { method: spec.method, path: spec.path, body: { category: 'linear', symbol: 'BTCUSDT' } }) ?? '']).not.toEqual([spec.path, expect.stringMatching(/not a write/)]);
+		}
 	});
 });
