@@ -17,7 +17,8 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { EXECUTE_CASES } from './cases';
+import { EXECUTE_CASES as BASE_CASES } from './cases';
+import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
 import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E);
@@ -31,6 +32,7 @@ if (SKIP) {
 	);
 }
 const describeE2E = SKIP ? describe.skip : describe;
+const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES];
 
 
 
@@ -85,6 +87,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 			JSON.stringify([
 				{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data: credData() },
 				{ id: EXAMPLE_CRED_ID, name: 'Bybit sandbox (demo)', type: 'bybitApi', data: credData() },
+				...httpRequestCredentials(credData),
 			]),
 			{ mode: 0o600 },
 		);

@@ -54,3 +54,48 @@ export const NOT_MODIFIED_CODES: ReadonlySet<number> = new Set([110025, 110026, 
 export function bybitErrorHint(retCode: number): string | undefined {
 	return BYBIT_ERRORS[retCode]?.hint;
 }
+
+/**
+ * An error raised by the signer before anything is sent: a credential problem
+ * or a safety-limit refusal. n8n wraps errors thrown by `authenticate` in a
+ * NodeApiError (keeping this one as `cause`); the transport looks for the
+ * marker so these are never reported as network errors.
+ */
+export class BybitCredentialError extends Error {
+	readonly bybitCredentialError = true;
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'BybitCredentialError';
+	}
+}
+
+/** The signer's error in an error's cause chain, if any. */
+export function credentialErrorIn(error: unknown): BybitCredentialError | undefined {
+	let current = error as { cause?: unknown; bybitCredentialError?: boolean } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.bybitCredentialError === true) return current as BybitCredentialError;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/**
+ * Removes what must never reach an error, log or output from a text Bybit (or
+ * a proxy) sent back: the signed origin string Bybit echoes on 10004, the API
+ * key, the secret, and anything shaped like a signature (64 hex digits).
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+	let out = text;
+	const start = out.indexOf('origin_string[');
+	if (start !== -1) {
+		// the signed string may itself hold brackets (batch bodies): cut to the last one, or to the end
+		const end = out.lastIndexOf(']');
+		out = `${out.slice(0, start)}origin_string[redacted]${end > start ? out.slice(end + 1) : ''}`;
+	}
+	for (const secret of secrets) {
+		const s = (secret ?? '').trim();
+		if (s.length >= 6) out = out.split(s).join('[redacted]');
+	}
+	return out.replace(/\b[0-9a-fA-F]{64}\b/g, '[redacted]');
+}

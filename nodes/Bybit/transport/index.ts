@@ -22,16 +22,10 @@ import {
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
-import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
-import {
-	guardrailsOf,
-	needsMarketPrice,
-	notionalRefusal,
-	ordersIn,
-	refusalFor,
-	type GuardrailSettings,
-	type Guardrails,
-} from './guardrails';
+import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
+import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
+import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { enforceGuardrails as enforce } from './guardrails';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -93,14 +87,19 @@ interface KeyInfo {
 	origin: string;
 	apiKey: string;
 	guardrails: Guardrails;
+	/** Never shown: only to redact it from texts Bybit sends back. */
+	secrets: string[];
 }
 
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & GuardrailSettings & { apiKey?: string };
+	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
+		GuardrailSettings & { apiKey?: string; apiSecret?: string };
+	const apiKey = String(credentials.apiKey ?? '').trim();
 	return {
 		origin: restOrigin(credentials),
-		apiKey: String(credentials.apiKey ?? '').trim(),
+		apiKey,
 		guardrails: guardrailsOf(credentials),
+		secrets: [apiKey, String(credentials.apiSecret ?? '')],
 	};
 }
 
@@ -110,33 +109,12 @@ export async function credentialScope(ctx: BybitContext): Promise<string> {
 	return `${key.origin}|${key.apiKey}`;
 }
 
-/** Refuses, before anything is sent, what the credential's safety limits forbid. */
-async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<void> {
-	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
-	const refusal = refusalFor(key.guardrails, req.method, req.path, req.body);
-	if (refusal) throw refuse(refusal);
-	for (const order of ordersIn(req.path, req.body)) {
-		let price = order.price ?? order.triggerPrice;
-		if (needsMarketPrice(key.guardrails, order)) {
-			const tickers = await bybitApiRequest.call(ctx, {
-				method: 'GET',
-				path: '/v5/market/tickers',
-				qs: { category: order.category, symbol: order.symbol },
-				itemIndex: req.itemIndex,
-			});
-			price = ((tickers.list as IDataObject[] | undefined)?.[0]?.lastPrice as string | undefined) ?? undefined;
-		}
-		const tooLarge = notionalRefusal(key.guardrails, order, price === undefined ? undefined : Number(price));
-		if (tooLarge) throw refuse(tooLarge);
-	}
-}
-
 /**
  * Runs the credential's safety checks on a request without sending it
  * (dry runs report what the real send would refuse).
  */
 export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
-	await enforceGuardrails(this, await keyInfo(this), req);
+	await enforce(this, (await keyInfo(this)).guardrails, req, bybitApiRequest);
 }
 
 /** Codes after which Bybit may or may not have acted on the request. */
@@ -177,22 +155,25 @@ function apiError(
 }
 
 /** Error for a non-zero retCode: Bybit's message and code, plus a hint where we have one. */
-export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>, req: BybitRequest): NodeApiError {
+export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>, req: BybitRequest, secrets: string[] = []): NodeApiError {
 	const info = BYBIT_ERRORS[envelope.retCode];
+	// Bybit echoes the signed origin string (API key included) on 10004: never pass it on
+	const retMsg = redactSecrets(String(envelope.retMsg ?? ''), secrets);
 	return apiError(
 		ctx,
-		`Bybit error ${envelope.retCode}: ${envelope.retMsg || 'no message'}`,
+		`Bybit error ${envelope.retCode}: ${retMsg || 'no message'}`,
 		info?.hint,
-		{ retCode: envelope.retCode, retMsg: envelope.retMsg, path: req.path } as JsonObject,
+		{ retCode: envelope.retCode, retMsg, path: req.path } as JsonObject,
 		req,
 		undefined,
 		{ retCode: envelope.retCode, outcomeUnknown: req.method !== 'GET' && OUTCOME_UNKNOWN_CODES.has(envelope.retCode) },
 	);
 }
 
-function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest): NodeApiError {
+function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest, secrets: string[]): NodeApiError {
 	const status = res.statusCode;
-	const text = typeof res.body === 'string' ? res.body.slice(0, 200) : JSON.stringify(res.body ?? '').slice(0, 200);
+	const raw = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+	const text = redactSecrets(raw, secrets).slice(0, 200);
 	let description: string | undefined;
 	if (status === 403) {
 		description =
@@ -231,11 +212,13 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const limit = documentedLimit(req.path, category);
-	await enforceGuardrails(this, key, req);
+	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resynced = false;
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < MAX_ATTEMPTS;
+		// prices older than half their validity are looked up again (and the order re-checked) before sending
+		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		const reservation = await acquire(bucket, limit, req.weight);
 		const options: IHttpRequestOptions = {
 			method: req.method,
@@ -246,6 +229,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		};
 		if (req.qs) options.qs = req.qs;
 		if (req.body) options.body = req.body;
+		// the signer re-checks the request against the credential's limits with these facts
+		withMarketFacts(options, facts);
 
 		let res: RawResponse;
 		try {
@@ -253,11 +238,16 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			settle(reservation);
 		} catch (error) {
 			settle(reservation);
+			const refused = credentialErrorIn(error);
+			if (refused) {
+				// raised by the signer before anything was sent: a credential problem or a safety refusal, never a network error
+				throw new NodeOperationError(this.getNode(), refused.message, { itemIndex: req.itemIndex });
+			}
 			if (retrySafe && canRetry) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
-			const reason = (error as Error).message ?? 'network error';
+			const reason = redactSecrets((error as Error).message ?? 'network error', key.secrets);
 			throw apiError(
 				this,
 				`Could not reach Bybit: ${reason}`,
@@ -281,11 +271,11 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
-			throw httpError(this, res, req);
+			throw httpError(this, res, req, key.secrets);
 		}
 		const envelope = res.body as BybitEnvelope | undefined;
 		if (res.statusCode !== 200 || !envelope || typeof envelope !== 'object' || typeof envelope.retCode !== 'number') {
-			throw httpError(this, res, req);
+			throw httpError(this, res, req, key.secrets);
 		}
 		if (envelope.retCode === 0) return envelope;
 
@@ -312,7 +302,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			await sleep(Math.min(Math.max(wait, 1), MAX_RESET_WAIT_MS));
 			continue;
 		}
-		throw retCodeError(this, envelope, req);
+		throw retCodeError(this, envelope, req, key.secrets);
 	}
 }
 
