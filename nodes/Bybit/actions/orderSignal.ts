@@ -139,7 +139,7 @@ export const createFromSignalSpec: OperationSpec = {
 	async run(i, params) {
 		try {
 			const alert = readAlert(params);
-			const ticker = String(params.symbol ?? '') || (alert.ticker ? symbolFromTicker(alert.ticker) : '');
+			const ticker = symbolFromTicker(String(params.symbol ?? '') || alert.ticker || '');
 			if (!ticker) throw new SignalError('No symbol: set Symbol in the node or add "ticker": "{{ticker}}" to the alert.');
 			const intent = intentOf(alert);
 			const linkId = orderLinkIdFromAlert(alert, String(params.linkIdPrefix || 'tv'));
