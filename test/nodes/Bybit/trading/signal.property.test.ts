@@ -77,6 +77,7 @@ describe('TradingView alerts as TradingView sends them', () => {
 		const c = orderLinkIdFromAlert({ id: 'L-2026-11-30T13.49.50Z' });
 		expect(new Set([a, b, c]).size).toBe(3);
 		expect(b).toBe('tv-L-2026-11-30T13-49-50Z');
+		expect(orderLinkIdFromAlert({ id: 'Long Entry-2026-11-30T13:49:50Z' })).toBe('tv-LongEntry2026-a0674a2c6830e259'); // README's example
 		expect(a).toMatch(/^tv-L20261130T134-[0-9a-f]{16}$/);
 		expect(orderLinkIdFromAlert({ id: 'x'.repeat(40) })).toBe(orderLinkIdFromAlert({ id: 'x'.repeat(40), action: 'sell' }));
 		expect(orderLinkIdFromAlert({ id: 'x'.repeat(40) })).not.toBe(orderLinkIdFromAlert({ id: 'x'.repeat(41) }));
