@@ -65,8 +65,8 @@ export const fixedPoint = (maxUnits: number, maxScale: number): fc.Arbitrary<str
 	});
 
 export const orderIds = fc.oneof(
-	fc.constantFrom('Long', 'Short', 'Long Entry', 'Exit Long', 'TP 1', 'L#2', 'Close entry(s) order Long', 'long_1', 'SL'),
-	fc.string({ unit: fc.constantFrom(...'ABCxyz019 _-#().:/'.split('')), minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),
+	fc.constantFrom('Long', 'Short', 'Long Entry', 'Exit Long', 'TP 1', 'L#2', 'Close entry(s) order Long', 'long_1', 'SL', 'Long, 1', 'Long, 2', 'x=1'),
+	fc.string({ unit: fc.constantFrom(...'ABCxyz019 _-#().:/,='.split('')), minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0),
 );
 
 /** Values for one strategy alert on a Bybit linear perpetual (symbols the sandbox lists). */

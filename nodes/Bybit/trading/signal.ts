@@ -116,7 +116,8 @@ export function parseAlert(input: unknown): TradingViewAlert {
 		}
 	}
 	const pairs: Record<string, string> = {};
-	for (const match of text.matchAll(/"?([A-Za-z_.]+)"?\s*[:=]\s*"?([^",\n}]*)"?/g)) pairs[match[1]] = match[2];
+	// a quoted value runs to its closing quote (commas and colons included: "Long, 1-2026-11-30T13:49:50Z")
+	for (const match of text.matchAll(/"?([A-Za-z_.]+)"?\s*[:=]\s*(?:"([^"\n]*)"|([^",\n}]*))/g)) pairs[match[1]] = match[2] ?? match[3];
 	if (Object.keys(pairs).length) return normaliseKeys(pairs);
 	const words = text.split(/\s+/);
 	const alert: TradingViewAlert = {};
