@@ -2,7 +2,9 @@
  * Alerts for the real-n8n suite, filled the way TradingView fills the README's
  * template (test/harness/tradingView.ts): ISO {{timenow}}, "BYBIT:BTCUSDT.P",
  * numbers as text; each delivered as application/json and as text/plain,
- * each twice. What each must produce on the sandbox's wire: one order.
+ * plus one whose JSON a placeholder broke (text/plain, to Create From
+ * Signal); each posted twice. What each must produce on the sandbox's wire:
+ * one order.
  */
 import { orderLinkIdFromAlert, parseAlert } from '../../nodes/Bybit/trading/signal';
 import { fillPlaceholders, readmeAlertTemplate, tvTime } from '../harness/tradingView';
@@ -48,6 +50,25 @@ export function tradingViewDeliveries(run: number): AlertDelivery[] {
 				expected: { symbol: c.symbol, side: c.action === 'buy' ? 'Buy' : 'Sell', qty: c.qty, orderLinkId: orderLinkIdFromAlert(parseAlert(message)) },
 			});
 		}
+	});
+	// A placeholder TradingView cannot fill broke the JSON: it sends text/plain, which Create From Signal still reads.
+	const timenow = tvTime(Date.now() - 9000);
+	const broken = fillPlaceholders(template.replace('"{{close}}"', '{{plot("Stop")}}'), {
+		'strategy.order.id': `Long ${run}`,
+		timenow,
+		'strategy.order.action': 'buy',
+		'strategy.order.contracts': '0.003',
+		'strategy.market_position': 'long',
+		'strategy.prev_market_position': 'flat',
+		'strategy.position_size': '0.003',
+		ticker: 'BYBIT:BTCUSDT.P',
+	});
+	deliveries.push({
+		title: '/webhook/bybit-signal buy BYBIT:BTCUSDT.P, JSON broken by a placeholder, as text/plain',
+		path: '/webhook/bybit-signal',
+		contentType: 'text/plain',
+		message: broken,
+		expected: { symbol: 'BTCUSDT', side: 'Buy', qty: '0.003', orderLinkId: orderLinkIdFromAlert(parseAlert(broken)) },
 	});
 	return deliveries;
 }

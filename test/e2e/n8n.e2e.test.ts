@@ -269,7 +269,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 		});
 
 		(HAS_ACTION ? describe : describe.skip)('alerts as TradingView sends them, to both examples\' production webhooks', () => {
-			test('each alert (README template, ISO timenow, BYBIT:...P ticker, numbers as text; JSON and text/plain) is one order, also when posted twice', async () => {
+			test('each alert (README template, ISO timenow, BYBIT:...P ticker, numbers as text; JSON, text/plain, and JSON broken by a placeholder) is one order, also when posted twice', async () => {
 				const deliveries = tradingViewDeliveries(Date.now());
 				const timings: number[] = [];
 				for (const d of deliveries) {
