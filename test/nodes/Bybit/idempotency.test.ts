@@ -127,3 +127,26 @@ describe('order.createBatch', () => {
 		expect(second.request).toHaveLength(4); // the sandbox answered each with 110072 in retExtInfo
 	});
 });
+
+describe('asset.withdraw (Bybit offers no lookup by requestId)', () => {
+	const withdraw = (requestId: string) => ({
+		resource: 'asset', operation: 'withdraw', coin: 'USDT', chain: 'ETH', address: '0xabc', amount: '20', accountType: 'FUND', additionalFields: { requestId },
+	});
+	const allowed = () => ({ ...creds, allowWithdrawals: true });
+
+	it('a lost answer is never re-sent, and says so', async () => {
+		sandbox.control.acceptThenDrop(1, '/v5/asset/withdraw/create');
+		const error = (await runBybit(allowed(), withdraw('req1')).catch((e: unknown) => e)) as Error;
+		expect(String(error.message)).toMatch(/^Could not reach Bybit/);
+		expect(calls('/v5/asset/withdraw/create')).toHaveLength(1);
+		expect(sandbox.control.getState().withdrawals).toHaveLength(1);
+	});
+
+	it('a repeated requestId is refused by Bybit (10014) with a hint that nothing was withdrawn again', async () => {
+		await runBybit(allowed(), withdraw('req2'));
+		const error = (await runBybit(allowed(), withdraw('req2')).catch((e: unknown) => e)) as Error & { description?: string };
+		expect(error.message).toMatch(/Bybit error 10014/);
+		expect(error.description).toMatch(/requestId was already used, so nothing was withdrawn again/);
+		expect(sandbox.control.getState().withdrawals).toHaveLength(1);
+	});
+});
