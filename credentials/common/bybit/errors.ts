@@ -23,6 +23,7 @@ export const BYBIT_ERRORS: Readonly<Record<number, BybitErrorInfo>> = {
 	10008: { hint: 'The account is banned from this action. Check the account mode and status on Bybit.' },
 	10009: { hint: 'This region is restricted by Bybit.' },
 	10010: { hint: 'This machine\'s IP address is not in the key\'s IP whitelist. Add the n8n server\'s public IP to the key on Bybit, or remove the IP restriction.' },
+	10014: { hint: 'Bybit refused a repeated request (for withdrawals: this requestId was already used, so nothing was withdrawn again). Check Get Withdrawal Records before sending anything new.' },
 	10016: { hint: 'Bybit reported an internal error or is restarting. Retry shortly.', retryable: true },
 	10017: { hint: 'Bybit does not know this path. Check the environment\'s base URL.' },
 	10024: { hint: 'Bybit\'s compliance rules blocked this request.' },
@@ -44,7 +45,7 @@ export const BYBIT_ERRORS: Readonly<Record<number, BybitErrorInfo>> = {
 	110094: { hint: 'The order value is below the instrument\'s minimum notional. Increase the quantity.' },
 	170141: { hint: 'This orderLinkId was already used (spot). The existing order can be looked up by it.' },
 	170213: { hint: 'The order does not exist (spot).' },
-	131214: { hint: 'This transferId was already used. Generate a new one for a new transfer.' },
+	131214: { hint: 'A transfer with this transferId already exists, so Bybit did not transfer again. Find it with Get Internal (or Universal) Transfer Records and this Transfer ID; do not re-send it with a new id, which would transfer a second time.' },
 	34040: { hint: 'Nothing was changed: the TP/SL is already set to these values, or a required field is missing.' },
 };
 

@@ -1,6 +1,7 @@
 /**
  * The one way every node talks to Bybit's REST API. Signing happens in the
- * credential (`authenticate`); here: rate limiting, Bybit's HTTP-200 errors,
+ * credential (`authenticate`); here: rate limiting (per key and endpoint, then
+ * the IP-wide budget of ipBudget.ts, which every request takes a slot in), Bybit's HTTP-200 errors,
  * clock re-sync on 10002, bounded retries of calls that are safe to repeat,
  * and cursor pagination.
  */
@@ -26,6 +27,7 @@ import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credent
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
 import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
 import { enforceGuardrails as enforce } from './guardrails';
+import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -190,13 +192,29 @@ function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest, secre
 	});
 }
 
-async function resyncClock(ctx: BybitContext, origin: string): Promise<number> {
+/** A slot in the IP-wide budget (see ipBudget.ts): waits in arrival order; fails only when the wait would be absurd. */
+async function budgetSlot(ctx: BybitContext, origin: string, itemIndex?: number, onRefused?: () => void): Promise<BudgetTicket> {
+	try {
+		return await ipBudget(origin).acquire();
+	} catch (error) {
+		onRefused?.();
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+}
+
+async function resyncClock(ctx: BybitContext, origin: string, itemIndex?: number): Promise<number> {
+	const ticket = await budgetSlot(ctx, origin, itemIndex);
 	const t0 = Date.now();
-	const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'bybitApi', {
-		method: 'GET',
-		url: '/v5/market/time',
-		json: true,
-	} as IHttpRequestOptions)) as BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	let res: BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	try {
+		res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'bybitApi', {
+			method: 'GET',
+			url: '/v5/market/time',
+			json: true,
+		} as IHttpRequestOptions)) as BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	} finally {
+		ticket.release();
+	}
 	const t1 = Date.now();
 	const nano = res?.result?.timeNano;
 	const server = nano ? Number(BigInt(nano) / 1_000_000n) : Number(res?.time ?? Number(res?.result?.timeSecond) * 1000);
@@ -220,6 +238,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		// prices older than half their validity are looked up again (and the order re-checked) before sending
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		const reservation = await acquire(bucket, limit, req.weight);
+		const ticket = await budgetSlot(this, key.origin, req.itemIndex, () => settle(reservation));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -235,8 +254,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		let res: RawResponse;
 		try {
 			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+			ticket.release();
 			settle(reservation);
 		} catch (error) {
+			ticket.release();
 			settle(reservation);
 			const refused = credentialErrorIn(error);
 			if (refused) {
@@ -283,7 +304,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
 			if (!resynced) {
 				resynced = true;
-				await resyncClock(this, key.origin);
+				await resyncClock(this, key.origin, req.itemIndex);
 				continue;
 			}
 			const offset = clockOffset(key.origin);
