@@ -146,9 +146,11 @@ export const marketRoutes: Route[] = [
 	get('/v5/market/instruments-info', 'public', ({ ex, params: p }) => {
 		const cat = category(p);
 		const symbol = str(p, 'symbol');
-		const status = str(p, 'status');
+		// enum status and symbolType (docs: enum); every sandbox instrument is Trading and has no symbolType
+		const status = oneOf(p, 'status', ['PreLaunch', 'Trading', 'Delivering', 'Closed'] as const);
+		const symbolType = cat === 'option' ? undefined : oneOf(p, 'symbolType', ['innovation', 'adventure', 'xstocks', 'commodity', 'stock', 'forex'] as const);
 		const base = str(p, 'baseCoin');
-		const items = ex.ofCategory(cat).filter((i) => (!symbol || i.symbol === symbol) && (!base || i.baseCoin === base) && (!status || status === 'Trading'));
+		const items = ex.ofCategory(cat).filter((i) => (!symbol || i.symbol === symbol) && (!base || i.baseCoin === base) && (!status || status === 'Trading') && !symbolType);
 		if (cat === 'spot') return { category: cat, list: items.map(instrumentInfo) };
 		const page = pageArray(items, limit(p, 500, 1000), p.cursor);
 		return { category: cat, list: page.list.map(instrumentInfo), nextPageCursor: page.nextPageCursor };

@@ -98,7 +98,16 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	// price
 	let price = 0;
 	const priceRaw = str(p, 'price');
-	if (!market) {
+	const bbo = derivative && category !== 'option' ? oneOf(p, 'bboSideType', ['Queue', 'Counterparty'] as const) : undefined;
+	if (!market && bbo) {
+		// BBO order: the price of the book level on the same side (Queue) or the opposite side (Counterparty)
+		const level = Number(oneOf(p, 'bboLevel', ['1', '2', '3', '4', '5'] as const, '1'));
+		const { b, a } = m.book(level);
+		const side0 = (side === 'Buy') === (bbo === 'Queue') ? b : a;
+		const row = side0[level - 1] ?? side0[side0.length - 1];
+		if (!row) throw paramError('params error: no order book level for bboLevel');
+		price = checkPrice(inst, row[0], 'price');
+	} else if (!market) {
 		if (priceRaw === undefined) {
 			if (category === 'option' && str(p, 'orderIv')) price = m.mark;
 			else throw missing('price');
