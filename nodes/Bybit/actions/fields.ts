@@ -36,6 +36,8 @@ export const WIRE_TYPES: Readonly<Record<string, WireType>> = {
 	limit: 'integer', startTime: 'integer', endTime: 'integer', start: 'integer', end: 'integer', timestamp: 'integer',
 	reduceOnly: 'boolean', closeOnTrigger: 'boolean', mmp: 'boolean', rpiTakerAccess: 'boolean',
 	beneficiary: 'object', questionnaire: 'jsonText',
+	// documented as strings although their values look like numbers
+	interval: 'string', bboLevel: 'string',
 };
 
 /** Millisecond time fields: 0 means "not set" in the UI and is never sent. */
