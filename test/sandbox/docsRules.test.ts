@@ -28,11 +28,26 @@ describe('documented enum values are accepted, others refused with the parameter
 		['/v5/account/transaction-log', 'type', {}, 'FEE_REFUND'],
 		['/v5/account/transaction-log', 'category', {}, 'option'],
 		['/v5/account/transaction-log', 'transSubType', {}, 'movePosition'],
+		['/v5/asset/transfer/query-inter-transfer-list', 'status', {}, 'PENDING'],
+		['/v5/asset/transfer/query-universal-transfer-list', 'status', {}, 'FAILED'],
 	])('%s %s', async (path, name, base, good) => {
 		expect(await ok(sb, 'GET', path, { ...base, [name]: good })).toBeDefined();
 		const bad = await code('GET', path, { ...base, [name]: 'NotAValue' });
 		expect([bad.retCode, bad.retMsg]).toEqual([10001, `params error: ${name} invalid`]);
 	});
+});
+
+it('cancel-all takes the orderFilter values documented for each category, and spot cancels plain orders by default', async () => {
+	for (const [category, good, bad] of [['spot', 'OcoOrder', 'OpenOrder'], ['linear', 'OpenOrder', 'tpslOrder'], ['option', 'StopOrder', 'OcoOrder']]) {
+		const base = { category, ...(category === 'linear' ? { settleCoin: 'USDT' } : {}) };
+		expect(await ok(sb, 'POST', '/v5/order/cancel-all', { ...base, orderFilter: good })).toHaveProperty('list');
+		const r = await code('POST', '/v5/order/cancel-all', { ...base, orderFilter: bad });
+		expect([category, r.retCode, r.retMsg]).toEqual([category, 10001, 'params error: orderFilter invalid']);
+	}
+	await ok(sb, 'POST', '/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '1000', triggerPrice: '1000', orderFilter: 'StopOrder', orderLinkId: 'spot-stop-1' });
+	await ok(sb, 'POST', '/v5/order/cancel-all', { category: 'spot' });
+	expect((await ok(sb, 'GET', '/v5/order/realtime', { category: 'spot', orderLinkId: 'spot-stop-1' })).list[0].orderStatus).toBe('Untriggered');
+	await ok(sb, 'POST', '/v5/order/cancel-all', { category: 'spot', orderFilter: 'StopOrder' });
 });
 
 describe('account types', () => {
@@ -71,6 +86,7 @@ describe('withdraw: fee type and travel-rule fields as documented', () => {
 	});
 	it.each<[string, Json]>([
 		['feeType', { feeType: 3 }],
+		['forceChain', { forceChain: 5 }],
 		['beneficiary', { beneficiary: 'A B' }],
 		['transactionPurpose', { transactionPurpose: 'too short' }],
 		['questionnaire', { questionnaire: 'not json' }],

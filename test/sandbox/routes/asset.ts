@@ -1,6 +1,6 @@
 /** Asset endpoints: coin info, balances, transfers, deposits, withdrawals. */
 import { ApiError, paramError } from '../types';
-import { dec, int, limit, missing, reqStr, str, window, type Params } from '../params';
+import { dec, int, limit, missing, oneOf, reqStr, str, window, type Params } from '../params';
 import type { Exchange } from '../state/exchange';
 import { COINS, depositAddress, depositView, transferView, withdrawalView, type Transfer } from '../state/assets';
 import type { AccountType } from '../state/records';
@@ -81,7 +81,7 @@ function transferList(ex: Exchange, universal: boolean) {
 	return ({ params: p, now }: { params: Params; now: number }) => {
 		const transferId = str(p, 'transferId');
 		const coin = str(p, 'coin');
-		const status = str(p, 'status');
+		const status = oneOf(p, 'status', ['SUCCESS', 'PENDING', 'FAILED'] as const);
 		const w = window(p, now);
 		const log = universal ? ex.assets.universal : ex.assets.inter;
 		const page = pageLog(log, limit(p, 20, 50), p.cursor, (t: Transfer): Verdict => {
@@ -270,6 +270,7 @@ export function assetRoutes(ex: Exchange): Route[] {
 			const sources = acct.split(',').map((a) => (a === 'UTA' ? 'UNIFIED' : a));
 			if (sources.some((a) => a !== 'FUND' && a !== 'UNIFIED' && a !== 'EARN')) throw paramError('params error: accountType invalid');
 			const forceChain = int(p, 'forceChain') ?? 0;
+			if (forceChain !== 0 && forceChain !== 1 && forceChain !== 2) throw paramError('params error: forceChain invalid');
 			const meta = COINS.find((c) => c.coin === coin)!;
 			const chainName = str(p, 'chain');
 			if (forceChain !== 2 && !chainName) throw missing('chain');

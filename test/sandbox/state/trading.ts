@@ -282,6 +282,13 @@ export function cancelOrder(ex: Exchange, category: Category, p: Params): Order 
 	});
 }
 
+const CANCEL_ALL_FILTERS: Record<Category, readonly string[]> = {
+	spot: ['Order', 'tpslOrder', 'StopOrder', 'OcoOrder', 'BidirectionalTpslOrder'],
+	linear: ['Order', 'StopOrder', 'OpenOrder'],
+	inverse: ['Order', 'StopOrder', 'OpenOrder'],
+	option: ['Order', 'StopOrder'],
+};
+
 /** POST /v5/order/cancel-all. Whole-position TP/SL (set via trading-stop) are position attributes and stay. */
 export function cancelAll(ex: Exchange, category: Category, p: Params): Order[] {
 	const symbol = str(p, 'symbol');
@@ -291,14 +298,17 @@ export function cancelAll(ex: Exchange, category: Category, p: Params): Order[] 
 		throw missing('symbol or settleCoin or baseCoin');
 	}
 	if (symbol) ex.instOrThrow(category, symbol);
-	const filter = str(p, 'orderFilter');
-	const stopOrderType = str(p, 'stopOrderType');
+	// docs (cancel-all): spot Order (default), tpslOrder, StopOrder, OcoOrder, BidirectionalTpslOrder; linear/inverse Order, StopOrder, OpenOrder; option Order, StopOrder
+	const filters = CANCEL_ALL_FILTERS[category];
+	const filter = oneOf(p, 'orderFilter', filters, category === 'spot' ? 'Order' : undefined);
+	const stopOrderType = oneOf(p, 'stopOrderType', ['Stop'] as const);
 	const targets = ex.orders.allOpen(category).filter((o) => {
 		const inst = ex.instOf(o);
 		if (o.fullPosition) return false;
 		if (symbol ? o.symbol !== symbol : baseCoin ? inst.baseCoin !== baseCoin : settleCoin ? inst.settleCoin !== settleCoin : false) return false;
 		const conditional = o.triggerPrice > 0;
-		if (filter === 'Order' && conditional) return false;
+		if ((filter === 'Order' || filter === 'OpenOrder') && conditional) return false;
+		if ((filter === 'OcoOrder' || filter === 'BidirectionalTpslOrder') && o.orderFilter !== filter) return false;
 		if (filter === 'StopOrder' && !conditional) return false;
 		if (filter === 'tpslOrder' && o.orderFilter !== 'tpslOrder') return false;
 		if (stopOrderType === 'Stop' && o.stopOrderType !== 'Stop') return false;
