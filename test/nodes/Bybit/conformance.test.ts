@@ -73,6 +73,7 @@ const CASES: Case[] = [
 	{ op: 'market.getHistoricalVolatility', params: {}, wire: { category: 'option' } },
 	{ op: 'market.getInsurance', params: { returnAll: true } },
 	{ op: 'market.getRiskLimit', params: { category: 'linear', symbol: BTC }, wire: { category: 'linear', symbol: 'BTCUSDT' }, absent: ['limit'] },
+	{ op: 'market.getRiskLimit', params: { category: 'linear', symbol: rl(''), returnAll: true }, wire: { category: 'linear' }, absent: ['limit', 'symbol'], min: 15 },
 	{ op: 'market.getDeliveryPrice', params: { category: 'option', symbol: rl('') }, wire: { category: 'option' } },
 	{ op: 'market.getLongShortRatio', params: { category: 'linear', symbol: BTC, period: '1h' }, wire: { period: '1h' } },
 	{ op: 'user.getApiKeyInfo' },

@@ -205,9 +205,11 @@ export const marketRoutes: Route[] = [
 	get('/v5/market/risk-limit', 'public', ({ ex, params: p }) => {
 		const cat = category(p, ['linear', 'inverse']);
 		const symbol = str(p, 'symbol');
-		const insts = symbol ? [ex.instOrThrow(cat, symbol)] : ex.ofCategory(cat);
+		// docs: linear answers 15 symbols (all their tiers) per response, then a cursor; inverse all at once
+		const all = symbol ? [ex.instOrThrow(cat, symbol)] : ex.ofCategory(cat);
+		const page = cat === 'linear' ? pageArray(all, 15, p.cursor) : { list: all, nextPageCursor: '' };
 		const rows: Json[] = [];
-		for (const inst of insts) {
+		for (const inst of page.list) {
 			for (let tier = 1; tier <= 5; tier++) {
 				const maxLev = Number(inst.maxLeverage) / tier;
 				rows.push({
@@ -217,8 +219,7 @@ export const marketRoutes: Route[] = [
 				});
 			}
 		}
-		const page = pageArray(rows, 15, p.cursor);
-		return { category: cat, list: page.list, nextPageCursor: page.nextPageCursor };
+		return { category: cat, list: rows, nextPageCursor: page.nextPageCursor };
 	}),
 	get('/v5/market/delivery-price', 'public', ({ ex, params: p }) => {
 		const cat = category(p, ['linear', 'inverse', 'option']);
