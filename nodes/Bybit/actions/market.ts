@@ -89,7 +89,8 @@ export const marketSpecs: OperationSpec[] = [
 		resource: 'market', operation: 'getFundingRateHistory', name: 'Get Funding Rate History', action: 'Get funding rate history',
 		description: 'Get historical funding rates of a perpetual', method: 'GET', path: '/v5/market/funding/history', docs: 'market/history-fund-rate',
 		fields: [category(['linear', 'inverse']), symbol(), ...returnAllOrLimit(200), additional(TIME_RANGE)],
-		list: { listKey: 'list' },
+		// no cursor: one request of up to 200 rates (page back with End Time)
+		list: { listKey: 'list', maxLimit: { '*': 200 } },
 	},
 	{
 		resource: 'market', operation: 'getOpenInterest', name: 'Get Open Interest', action: 'Get open interest',
