@@ -31,6 +31,7 @@ const TPSL_FIELDS = [
 
 export const CREATE_ADDITIONAL = [
 	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly'], ['Retail Price Improvement (RPI)', 'RPI']], 'GTC', 'How long the order stays open (market orders are always IOC; RPI: post-only, for eligible market makers)'),
+	flag('RPI Taker Access', 'rpiTakerAccess', 'Whether the order may match against Retail Price Improvement (RPI) quotes'),
 	forCategories(DERIV, choice('BBO Side Type', 'bboSideType', [['Counterparty', 'Counterparty'], ['Queue', 'Queue']], 'Queue', 'Price the limit order at the best bid/offer: Queue = same side as the order, Counterparty = opposite side (linear, inverse)')),
 	forCategories(DERIV, choice('BBO Level', 'bboLevel', [['1', '1'], ['2', '2'], ['3', '3'], ['4', '4'], ['5', '5']], '1', 'Order book level used with BBO Side Type (linear, inverse)')),
 	forCategories(NOT_SPOT, flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)')),
