@@ -59,6 +59,7 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	const settings = ex.settings(inst);
 	let reduceOnly = derivative && !!bool(p, 'reduceOnly');
 	const closeOnTrigger = derivative && !!bool(p, 'closeOnTrigger');
+	bool(p, 'rpiTakerAccess'); // documented boolean; the sandbox has no RPI quotes to match
 
 	// positionIdx must match the symbol's position mode
 	let positionIdx: 0 | 1 | 2 = 0;
