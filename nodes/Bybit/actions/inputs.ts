@@ -17,6 +17,7 @@ const own = (table: object, key: string): boolean => Object.prototype.hasOwnProp
 const IDENTIFIERS: Record<string, { pattern: RegExp; upper: boolean; what: string }> = {
 	symbol: { pattern: /^[A-Z0-9][A-Z0-9-]{1,59}$/, upper: true, what: 'a Bybit symbol such as BTCUSDT (letters, digits and -)' },
 	orderLinkId: { pattern: /^[A-Za-z0-9_-]{1,36}$/, upper: false, what: 'at most 36 letters, digits, - and _' },
+	orderId: { pattern: /^[A-Za-z0-9-]{1,64}$/, upper: false, what: 'a Bybit order ID (letters, digits and -)' },
 	coin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
 	baseCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as BTC' },
 	settleCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
@@ -96,8 +97,7 @@ type Rule =
 	| { kind: 'value' }
 	| { kind: 'enum'; values: string[] }
 	| { kind: 'int'; values: number[] }
-	| { kind: 'bool' }
-	| { kind: 'orderId' };
+	| { kind: 'bool' };
 
 const TRIGGER_BY: Rule = { kind: 'enum', values: ['LastPrice', 'IndexPrice', 'MarkPrice'] };
 const ORDER_TYPE: Rule = { kind: 'enum', values: ['Market', 'Limit'] };
@@ -115,11 +115,11 @@ const CREATE_FIELDS: Record<string, Rule> = {
 	tpLimitPrice: VALUE, slLimitPrice: VALUE, tpOrderType: ORDER_TYPE, slOrderType: ORDER_TYPE,
 };
 const AMEND_FIELDS: Record<string, Rule> = {
-	symbol: VALUE, orderId: { kind: 'orderId' }, orderLinkId: VALUE, orderIv: VALUE, triggerPrice: VALUE, qty: VALUE, price: VALUE,
+	symbol: VALUE, orderId: VALUE, orderLinkId: VALUE, orderIv: VALUE, triggerPrice: VALUE, qty: VALUE, price: VALUE,
 	tpslMode: CREATE_FIELDS.tpslMode, takeProfit: VALUE, stopLoss: VALUE, tpTriggerBy: TRIGGER_BY, slTriggerBy: TRIGGER_BY, triggerBy: TRIGGER_BY,
 	tpLimitPrice: VALUE, slLimitPrice: VALUE,
 };
-const CANCEL_FIELDS: Record<string, Rule> = { symbol: VALUE, orderId: { kind: 'orderId' }, orderLinkId: VALUE };
+const CANCEL_FIELDS: Record<string, Rule> = { symbol: VALUE, orderId: VALUE, orderLinkId: VALUE };
 
 export type BatchKind = 'create' | 'amend' | 'cancel';
 const FIELDS: Record<BatchKind, Record<string, Rule>> = { create: CREATE_FIELDS, amend: AMEND_FIELDS, cancel: CANCEL_FIELDS };
@@ -143,11 +143,6 @@ function checkRule(name: string, rule: Rule, value: unknown): unknown {
 			if (typeof value === 'boolean') return value;
 			if (value === 'true' || value === 'false') return value === 'true';
 			throw new InputError(`"${name}" must be true or false; got ${typeof value === 'string' ? `"${shown(value)}"` : kindOf(value)}.`);
-		case 'orderId':
-			if (typeof value !== 'string' || !/^[A-Za-z0-9-]{1,64}$/.test(value.trim())) {
-				throw new InputError(`"${name}" must be a Bybit order ID (letters, digits and -); got ${typeof value === 'string' ? `"${shown(value)}"` : kindOf(value)}.`);
-			}
-			return value.trim();
 	}
 }
 
