@@ -28,6 +28,7 @@ let serial = 0;
 const seen = { sent: 0, refused: 0 };
 beforeEach(() => Object.assign(seen, { sent: 0, refused: 0 }));
 afterEach(() => {
+	process.stdout.write(`hostile inputs (${expect.getState().currentTestName}): ${seen.refused} broken items refused naming the field, nothing sent; ${seen.sent} valid orders sent exactly once\n`);
 	expect(seen.sent).toBeGreaterThan(5);
 	expect(seen.refused).toBeGreaterThan(5);
 });

@@ -14,7 +14,7 @@ import { balanceQty, riskQty, walletFromResult, type Wallet } from '../../../../
 import * as D from '../../../../nodes/Bybit/trading/decimalMath';
 import { lossPerUnit, pnlCoin, qtyFromRisk, qtyProblem, spendCoin, SizingError, type InstrumentFilters } from '../../../../nodes/Bybit/trading/sizing';
 
-const RUNS = { numRuns: 600 };
+const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 600) };
 
 /** A decimal with `scale` places from an integer in [min, max]. */
 const dec = (min: number, max: number, scale: number) => fc.integer({ min, max }).map((n) => D.format({ units: BigInt(n), scale }));
