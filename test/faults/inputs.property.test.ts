@@ -22,7 +22,9 @@ useTradingSandbox((s, c) => {
 	creds = c;
 });
 
+/** 25 runs take a few seconds per test; FC_RUNS=200 about a minute each (the time limit below allows it). */
 const RUNS = { numRuns: Number(process.env.FC_RUNS ?? 25) };
+jest.setTimeout(300_000);
 let serial = 0;
 /** Per test: valid orders sent and broken items refused, so a property that checked nothing fails. */
 const seen = { sent: 0, refused: 0 };
