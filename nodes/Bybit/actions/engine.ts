@@ -11,10 +11,9 @@ import {
 } from 'n8n-workflow';
 
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
-import { toDecimal } from '../transport/decimal';
-import { isDecimalString } from '../trading/decimalMath';
 import { writeOnce } from '../trading/writeOnce';
-import { DECIMAL_FIELDS, TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
+import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
+import { checkValue } from './inputs';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec, Resource } from './types';
 
@@ -84,15 +83,6 @@ function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string): Nod
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 }
 
-/** Identifier fields: Bybit's character sets, checked here so a typo or an injected string never reaches the wire. */
-const IDENTIFIERS: Record<string, { pattern: RegExp; upper: boolean; what: string }> = {
-	symbol: { pattern: /^[A-Z0-9][A-Z0-9-]{1,59}$/, upper: true, what: 'a Bybit symbol such as BTCUSDT (letters, digits and -)' },
-	orderLinkId: { pattern: /^[A-Za-z0-9_-]{1,36}$/, upper: false, what: 'at most 36 letters, digits, - and _' },
-	coin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
-	baseCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as BTC' },
-	settleCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
-};
-
 /** Option values of a field that are not numbers (e.g. positionIdx `auto`, resolved later): kept as they are. */
 function symbolicValues(field: INodeProperties | undefined): unknown[] {
 	return ((field?.options ?? []) as Array<{ value?: unknown }>).map((o) => o.value).filter((v) => typeof v === 'string' && !/^-?\d+$/.test(v));
@@ -133,29 +123,11 @@ export function toWireType(ctx: IExecuteFunctions, itemIndex: number, name: stri
 /** Normalises one value; throws (naming the field) on what Bybit would refuse or misread. */
 export function normaliseValue(ctx: IExecuteFunctions, itemIndex: number, name: string, value: unknown, type: WireType | undefined = WIRE_TYPES[name], field?: INodeProperties): unknown {
 	if (type) return toWireType(ctx, itemIndex, name, value, type, field);
-	const id = IDENTIFIERS[name];
-	if (id && value !== undefined && value !== null && value !== '') {
-		if (typeof value !== 'string') throw refuse(ctx, itemIndex, `"${name}" must be text (${id.what}), got ${typeof value === 'object' ? 'an object' : typeof value}.`);
-		const text = id.upper ? value.trim().toUpperCase() : value.trim();
-		if (!id.pattern.test(text)) throw refuse(ctx, itemIndex, `"${name}" must be ${id.what}, got "${value.slice(0, 40)}".`);
-		return text;
+	try {
+		return checkValue(name, value);
+	} catch (error) {
+		throw refuse(ctx, itemIndex, (error as Error).message);
 	}
-	if (DECIMAL_FIELDS.has(name) && value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
-		const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
-		throw refuse(ctx, itemIndex, `"${name}" must be a decimal number such as 0.01, got ${got}. Check the expression that sets it.`);
-	}
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw refuse(ctx, itemIndex, `"${name}" is ${value}: it must be a finite number. Check the expression that sets it.`);
-		return DECIMAL_FIELDS.has(name) ? toDecimal(value) : value;
-	}
-	if (typeof value === 'string' && DECIMAL_FIELDS.has(name)) {
-		const trimmed = value.trim();
-		if (trimmed && !isDecimalString(trimmed)) {
-			throw refuse(ctx, itemIndex, `"${name}" must be a decimal number such as 0.01, got "${value.slice(0, 40)}".`);
-		}
-		return trimmed;
-	}
-	return value;
 }
 
 /** A value of an options field must be one of its options (an expression can produce anything). */
@@ -170,7 +142,8 @@ function checkChoice(ctx: IExecuteFunctions, itemIndex: number, field: INodeProp
 		.filter(([dep]) => dep !== 'resource' && dep !== 'operation')
 		.map(([dep, values]) => ` when ${dep.replace(/^\//, '')} is ${(values as unknown[]).map(String).join(' or ')}`)
 		.join(' and');
-	throw refuse(ctx, itemIndex, `"${field.name}" must be one of ${allowed}${when}; got "${String(value).slice(0, 40)}". Choose one of these${when ? ', or change the setting it depends on' : ''}.`);
+	const got = value !== null && typeof value === 'object' ? (Array.isArray(value) ? 'a list' : 'an object') : `"${String(value).slice(0, 40)}"`;
+	throw refuse(ctx, itemIndex, `"${field.name}" must be one of ${allowed}${when}; got ${got}. Choose one of these${when ? ', or change the setting it depends on' : ''}.`);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -199,10 +172,15 @@ export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemInde
 	}
 	const extraField = spec.fields.find((f) => f.name === 'additionalFields');
 	const extra = extraField ? (ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) : {};
+	if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw refuse(ctx, itemIndex, '"additionalFields" must be an object of field names and values.');
 	const extraDefs = new Map(((extraField?.options ?? []) as INodeProperties[]).map((f) => [f.name, f]));
 	for (const [name, value] of Object.entries(extra)) {
 		const plain = value && typeof value === 'object' && '__rl' in (value as IDataObject) ? (value as IDataObject).value : value;
 		const def = extraDefs.get(name);
+		if (!def && extraField) {
+			const known = [...extraDefs.keys()].join(', ');
+			throw refuse(ctx, itemIndex, `"${name.slice(0, 40)}" is not one of ${spec.name}'s Additional Fields. Remove it or correct its name (fields: ${known}).`);
+		}
 		if (def && !appliesTo(ctx, itemIndex, def, params.category, plain)) continue;
 		take(name, def ? checkChoice(ctx, itemIndex, def, plain) : plain, false, def);
 	}
