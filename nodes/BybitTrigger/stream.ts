@@ -5,12 +5,12 @@
  * Uses the runtime's global WebSocket; waits are loops on n8n's `sleep`
  * sliced short, so closing is prompt and leaves no timer behind.
  *
- * Reconnect backoff: base * 2^failures with jitter (half to full), capped.
+ * Reconnect backoff: base * 2^(failures - 1) with jitter (half to full), capped.
  * `failures` counts attempts that failed and connections the server closed
  * before they proved stable; it resets only once a connection has stayed up
  * for `stableMs` (30 s) or delivered a stream message. So a server that
  * accepts, subscribes, then drops every connection gets ever slower retries
- * (0.5, 1, 2, 4, 8, 16, 30, 30 ... s), and after `maxShortLived` (5) such
+ * (at most 0.5, 1, 2, 4, 8, 16, 30, 30 ... s), and after `maxShortLived` (5) such
  * connections in a row, and after every further 5, the trigger reports it
  * through `onFatal` (n8n's emitError) and keeps retrying at the capped delay.
  */
@@ -106,7 +106,7 @@ export class BybitStream {
 	/** The delay before the next attempt: exponential in the failures, jittered, capped. */
 	nextBackoffMs(): number {
 		const { backoffBaseMs, backoffMaxMs } = this.timings;
-		const backoff = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(this.health.failures, 30));
+		const backoff = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(Math.max(0, this.health.failures - 1), 30));
 		return backoff / 2 + Math.random() * (backoff / 2);
 	}
 
@@ -118,9 +118,18 @@ export class BybitStream {
 
 	private async waitFor(match: (r: Reply) => boolean, timeoutMs: number, gone: () => boolean = () => false): Promise<Reply | undefined> {
 		let got: Reply | undefined;
-		const waiter = { match, resolve: (r: Reply) => (got = r) };
+		let wake = () => {};
+		const arrived = new Promise<void>((resolve) => (wake = resolve));
+		const waiter = {
+			match,
+			resolve: (r: Reply) => {
+				got = r;
+				wake();
+			},
+		};
 		this.waiters.push(waiter);
-		await this.pause(timeoutMs, () => got === undefined && !this.closing && !gone());
+		// the answer ends the wait at once; the sliced pause ends it on timeout, close or a dead socket
+		await Promise.race([arrived, this.pause(timeoutMs, () => got === undefined && !this.closing && !gone())]);
 		this.waiters = this.waiters.filter((w) => w !== waiter);
 		return got;
 	}
@@ -149,6 +158,8 @@ export class BybitStream {
 			ws.addEventListener('close', () => resolve(false), { once: true });
 		});
 		if (!opened) throw new Error(`Could not open a WebSocket to ${this.options.url}`);
+		this.connectedAt = Date.now();
+		this.delivered = false;
 		ws.addEventListener('message', (event) => this.onRaw(String(event.data)));
 		ws.addEventListener('close', (event) => this.onClose(ws, event.code));
 		// a socket that dies while we authenticate or subscribe ends the wait at once
@@ -181,8 +192,6 @@ export class BybitStream {
 		if (this.closing || generation !== this.generation) return;
 		if (gone()) throw lost();
 		this.state = StreamState.Connected;
-		this.connectedAt = Date.now();
-		this.delivered = false;
 		void this.heartbeat(generation);
 	}
 
