@@ -32,10 +32,14 @@ interface Persisted {
 	cursors?: { orderTime?: number; execTime?: number };
 }
 
-/** What a successor instance takes over in this process. */
+/**
+ * What a successor instance takes over in this process: the live seen-set
+ * while this instance runs; after close only the ledgers (at most 100 keys
+ * each), which are exact on their own once no stream of ours is connected.
+ */
 interface AccountState {
 	ledgers: Ledgers;
-	seen: SeenSet;
+	seen?: SeenSet;
 }
 
 /** The old cursor format: everything up to the cursor was emitted. */
@@ -90,14 +94,17 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
 	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
 
-	const accept = (event: AccountEvent, topic: string, entry: IDataObject, creationTime: number | undefined, source: 'stream' | 'catchUp'): IDataObject | undefined => {
+	/** Records an entry as seen; false when it was seen before. */
+	const remember = (event: AccountEvent, entry: IDataObject): boolean => {
 		const k = dedupeKey(event, entry);
-		if (k) {
-			if (!seen.add(k)) return undefined;
-			const { ledger, time } = ledgerOf(ledgers, event, entry);
-			ledger?.record(k, time);
-		}
-		if (!passes(filters, entry)) return undefined;
+		if (!k) return true;
+		if (!seen.add(k)) return false;
+		const { ledger, time } = ledgerOf(ledgers, event, entry);
+		ledger?.record(k, time);
+		return true;
+	};
+	const accept = (event: AccountEvent, topic: string, entry: IDataObject, creationTime: number | undefined, source: 'stream' | 'catchUp'): IDataObject | undefined => {
+		if (!remember(event, entry) || !passes(filters, entry)) return undefined;
 		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
 	};
 
@@ -129,8 +136,14 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		onMessage: (msg) => {
 			if (!instance.live) return void stream.close();
 			const m = msg as unknown as PrivateMessage;
-			if (raw) return emit([m as unknown as IDataObject]);
 			const event = eventOfTopic(m.topic);
+			if (raw) {
+				// as Bybit sent it, unless every entry in it was emitted already (by catch-up)
+				const entries = event && Array.isArray(m.data) ? m.data : [];
+				const fresh = entries.map((entry) => remember(event!, entry));
+				if (!entries.length || fresh.some(Boolean)) emit([m as unknown as IDataObject]);
+				return;
+			}
 			if (!event || !Array.isArray(m.data)) return;
 			const items: IDataObject[] = [];
 			for (const entry of m.data) {
@@ -147,7 +160,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	try {
 		await stream.start();
 	} catch (error) {
-		instance.close();
+		instance.close({ ledgers });
 		const message = (error as Error).message;
 		throw new NodeOperationError(
 			ctx.getNode(),
@@ -160,7 +173,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	persist();
 	return {
 		close: async () => {
-			instance.close();
+			instance.close({ ledgers });
 			await stream.close();
 		},
 	};

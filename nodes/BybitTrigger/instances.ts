@@ -52,7 +52,13 @@ export class Instance<S> {
 		if (this.slot && this.slot.owner === this) this.slot.state = state;
 	}
 
-	close(): void {
+	/**
+	 * Ends this instance for good. `final` replaces the shared state (when
+	 * this instance still owns the slot): a compact form, so that a workflow
+	 * deactivated for good leaves only that behind.
+	 */
+	close(final?: S): void {
+		if (final !== undefined) this.share(final);
 		this.closed = true;
 	}
 }
