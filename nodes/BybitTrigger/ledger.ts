@@ -10,8 +10,11 @@
  *   `floor`, so de-duplication above the floor is exact and nothing below it
  *   is fetched. The floor trails `high` by the 5 s REST-lag overlap, and at
  *   most 100 keys are kept: with more than 100 events within 5 s the floor
- *   rises past the oldest ones. Persisted size: at most 100 keys of <= 60
- *   characters plus two timestamps per stream, about 9 KB per stream.
+ *   rises past the oldest ones. Persisted size: at most 100 keys plus two
+ *   timestamps per stream; an execution key (`x:` + execId) takes about 55
+ *   bytes of JSON with its time, an order key (`o:orderId:updatedTime:status`)
+ *   at most about 95, so at most about 5.5 KB + 9.5 KB, typically a few
+ *   hundred bytes (only the events of the last 5 s are kept).
  */
 export const OVERLAP_MS = 5_000;
 export const MAX_LEDGER_KEYS = 100;

@@ -157,7 +157,15 @@ function workflow(): Workflow {
 		if (userFolder && !process.env.BYBIT_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true });
 	}, 60_000);
 
+	/** n8n 2.41 activates published workflows from its publication outbox, after "Editor is now accessible". */
+	const triggerConnected = async () => {
+		const open = sandbox.control.openSockets as () => number;
+		await waitFor('the trigger connected to the sandbox', () => open() >= 1 || undefined, 60_000, 200);
+		await new Promise((r) => setTimeout(r, 1000)); // authenticated and subscribed
+	};
+
 	test('fills before, during and after two restarts: each reaches the workflow exactly once', async () => {
+		await triggerConnected();
 		const before = [await fill(`rs-before-${Date.now()}`), await fill(`rs-before2-${Date.now()}`)];
 		await waitFor('the fills before the restart', arrived(before), 45_000);
 		await stop();
