@@ -101,7 +101,7 @@ export class BybitApi implements ICredentialType {
 		},
 		{
 			displayName:
-				'Safety limits below apply to every Bybit node and AI-agent tool using this credential. Refused requests are never sent.',
+				'Safety limits below apply to every request signed with this credential: Bybit nodes, AI-agent tools and the HTTP Request node. Refused requests are never sent. Reduce-only closes are always allowed.',
 			name: 'safetyNotice',
 			type: 'notice',
 			default: '',
@@ -119,7 +119,8 @@ export class BybitApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'BTCUSDT, ETHUSDT',
-			description: 'Comma-separated symbols that orders and position changes may use. Empty allows every symbol.',
+			description:
+				'Comma-separated symbols that orders and position changes may use. Writes that name no symbol (cancel all by coin, position mode by coin) are refused. Empty allows every symbol.',
 		},
 		{
 			displayName: 'Max Order Notional',
@@ -128,7 +129,7 @@ export class BybitApi implements ICredentialType {
 			typeOptions: { minValue: 0 },
 			default: 0,
 			description:
-				'Largest order value allowed, in the quote or settle currency (USD for inverse contracts). Market orders are valued at the last price. 0 means no limit.',
+				'Largest order value allowed, in the order\'s quote or settle currency (USDT for BTCUSDT, BTC for ETHBTC, USD for inverse contracts). Orders are valued at the worst of their limit or trigger price and the market price (last, mark, best quote); options at the underlying price. 0 means no limit.',
 		},
 		{
 			displayName: 'Allow Withdrawals',

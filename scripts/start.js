@@ -122,7 +122,7 @@ async function main() {
 		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox; examples are in the Overview.`,
 		'  Publish "TradingView alert to order", then try:',
 		`    curl -X POST ${base}/webhook/bybit-alert -H 'content-type: application/json' \\`,
-		`         -d '{"id":"demo-1","symbol":"BTCUSDT","side":"buy","qty":"0.01"}'`,
+		`         -d '{"id":"demo-1","ticker":"BYBIT:BTCUSDT.P","action":"buy","contracts":"0.01"}'`,
 		'',
 		'  Ctrl-C stops n8n and the sandbox. `npm start -- --reset` starts from fresh demo data.',
 	]);

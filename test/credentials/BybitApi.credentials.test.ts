@@ -165,3 +165,65 @@ describe('bybitApi credential: on the wire', () => {
 		expect(independentlyVerified(get, query.replace('50', '51'))).toBe(false);
 	});
 });
+
+describe('bybitApi credential: n8n\'s HTTP Request node (legacy options) and the safety limits in authenticate', () => {
+	const credential = new BybitApi();
+	const base = 'http://127.0.0.1:1';
+
+	it('GET with uri + qs: the query goes into the URL (url and uri), qs emptied, signed over those bytes', async () => {
+		const out = await credential.authenticate(creds, { method: 'GET', uri: `${base}/v5/market/tickers`, qs: { category: 'linear', symbol: 'BTCUSDT' }, json: true, headers: {}, gzip: true });
+		expect(out.url).toBe(`${base}/v5/market/tickers?category=linear&symbol=BTCUSDT`);
+		expect(out.uri).toBe(out.url);
+		expect(out.qs).toEqual({});
+		expectSignedOver(out, 'category=linear&symbol=BTCUSDT');
+	});
+
+	it('POST with uri + body object + json: true: one JSON string, one content-type header, caller X-BAPI headers dropped', async () => {
+		const out = await credential.authenticate(creds, {
+			method: 'POST',
+			uri: `${base}/v5/position/set-leverage`,
+			body: { category: 'linear', symbol: 'BTCUSDT', buyLeverage: '5', sellLeverage: '5' },
+			json: true,
+			headers: { 'content-type': 'text/plain', 'x-bapi-sign': 'forged' },
+		});
+		expect(out.body).toBe('{"category":"linear","symbol":"BTCUSDT","buyLeverage":"5","sellLeverage":"5"}');
+		const names = Object.keys(out.headers).map((h) => h.toLowerCase());
+		expect(names.filter((h) => h === 'content-type')).toHaveLength(1);
+		expect(names.filter((h) => h === 'x-bapi-sign')).toHaveLength(1);
+		expectSignedOver(out, out.body as string);
+	});
+
+	it('refuses to sign for another host than the environment\'s', async () => {
+		await expect(credential.authenticate(creds, { method: 'GET', uri: 'https://evil.example/v5/market/time' })).rejects.toThrow(/only signs requests to http:\/\/127\.0\.0\.1:1 .*not to https:\/\/evil\.example/);
+		await expect(credential.authenticate({ ...creds, environment: 'mainnet' }, { method: 'GET', url: 'https://api-testnet.bybit.com/v5/market/time' })).rejects.toThrow(/only signs requests to https:\/\/api\.bybit\.com/);
+		const ok = await credential.authenticate({ ...creds, environment: 'mainnet' }, { method: 'GET', url: 'https://api.bybit.com/v5/market/time' });
+		expect(ok.url).toBe('https://api.bybit.com/v5/market/time');
+	});
+
+	it('runs the safety limits: read-only refuses every write, withdrawals blocked, a cap refuses orders it cannot price', async () => {
+		const order = { method: 'POST', uri: `${base}/v5/order/create`, body: { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001' }, json: true };
+		await expect(credential.authenticate({ ...creds, readOnly: true }, order)).rejects.toThrow(/read-only mode, so \/v5\/order\/create was not sent/);
+		await expect(credential.authenticate({ ...creds, readOnly: true }, { method: 'DELETE', url: '/v5/whatever' })).rejects.toThrow(/read-only/);
+		expect((await credential.authenticate({ ...creds, readOnly: true }, { method: 'GET', url: '/v5/order/realtime', qs: { category: 'linear' } })).url).toContain('category=linear');
+		await expect(credential.authenticate(creds, { method: 'POST', url: '/v5/asset/withdraw/create', body: { coin: 'USDT' } })).rejects.toThrow(/Withdrawals are blocked/);
+		await expect(credential.authenticate({ ...creds, maxOrderNotional: 1000 }, order)).rejects.toThrow(/use the Bybit node .* or remove "Max Order Notional"/);
+		await expect(credential.authenticate({ ...creds, allowedSymbols: 'ETHUSDT' }, order)).rejects.toThrow(/BTCUSDT is not in the credential's allowed symbols/);
+		const inverse = { ...order, body: { category: 'inverse', symbol: 'BTCUSD', side: 'Buy', orderType: 'Market', qty: '500' } };
+		expect((await credential.authenticate({ ...creds, maxOrderNotional: 1000 }, inverse)).body).toContain('"qty":"500"');
+		await expect(credential.authenticate({ ...creds, maxOrderNotional: 100 }, inverse)).rejects.toThrow(/Order notional 500 /);
+		const close = { ...order, body: { ...order.body, side: 'Sell', qty: '100', reduceOnly: true } };
+		expect((await credential.authenticate({ ...creds, maxOrderNotional: 10, allowedSymbols: 'ETHUSDT' }, close)).body).toContain('"reduceOnly":true');
+	});
+
+	it('refuses what it cannot sign as sent: form bodies, POST query parameters, non-JSON text', async () => {
+		await expect(credential.authenticate(creds, { method: 'POST', uri: `${base}/v5/order/cancel`, form: { a: '1' } })).rejects.toThrow(/JSON bodies, not form data/);
+		await expect(credential.authenticate(creds, { method: 'POST', url: '/v5/order/cancel', qs: { symbol: 'X' }, body: {} })).rejects.toThrow(/in its JSON body, not in the query/);
+		await expect(credential.authenticate(creds, { method: 'POST', url: '/v5/order/cancel', body: 'symbol=X' })).rejects.toThrow(/not valid JSON/);
+	});
+
+	it('says a malformed RSA PEM is a credential problem', async () => {
+		await expect(
+			credential.authenticate({ ...creds, signatureMethod: 'rsa', rsaPrivateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----' }, { method: 'GET', url: '/x' }),
+		).rejects.toThrow(/RSA Private Key in the Bybit credential is not a valid PEM private key/);
+	});
+});

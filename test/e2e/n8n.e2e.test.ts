@@ -17,7 +17,9 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { EXECUTE_CASES } from './cases';
+import { tradingViewDeliveries } from './alerts';
+import { EXECUTE_CASES as BASE_CASES } from './cases';
+import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
 import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E);
@@ -31,6 +33,7 @@ if (SKIP) {
 	);
 }
 const describeE2E = SKIP ? describe.skip : describe;
+const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES];
 
 
 
@@ -85,6 +88,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 			JSON.stringify([
 				{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data: credData() },
 				{ id: EXAMPLE_CRED_ID, name: 'Bybit sandbox (demo)', type: 'bybitApi', data: credData() },
+				...httpRequestCredentials(credData),
 			]),
 			{ mode: 0o600 },
 		);
@@ -259,12 +263,37 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				expect(first.status).toBe(200);
 				const second = await httpJson('POST', `${base}/webhook/bybit-alert`, alert);
 				expect(redact(first.text + second.text)).toBe(first.text + second.text);
-				const mine = sandboxOrders(sandbox.control.getState()).filter((o) => o.orderLinkId === alert.id);
+				const mine = sandboxOrders(sandbox.control.getState()).filter((o) => o.orderLinkId === `tv-${alert.id}`);
 				expect(mine).toHaveLength(1);
 				expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy' });
 				expect(Number(mine[0].qty)).toBeGreaterThan(0); // 1300 USDT at the sandbox's last price, rounded down to qtyStep
 				expect(first.json).toMatchObject({ ok: true, orderId: mine[0].orderId });
 			}, 60_000);
+		});
+
+		(HAS_ACTION ? describe : describe.skip)('alerts as TradingView sends them, to both examples\' production webhooks', () => {
+			test('each alert (README template, ISO timenow, BYBIT:...P ticker, numbers as text; JSON, text/plain, and JSON broken by a placeholder) is one order, also when posted twice', async () => {
+				const deliveries = tradingViewDeliveries(Date.now());
+				const timings: number[] = [];
+				for (const d of deliveries) {
+					for (let n = 0; n < 2; n++) {
+						const t0 = Date.now();
+						const res = await httpJson('POST', `${base}${d.path}`, d.message, { 'content-type': d.contentType });
+						timings.push(Date.now() - t0);
+						expect({ title: d.title, status: res.status, ok: res.json?.ok }).toEqual({ title: d.title, status: 200, ok: true });
+						expect(res.json.orderLinkId).toBe(d.expected.orderLinkId);
+					}
+					const wire = sandbox.control
+						.requests()
+						.filter((r) => r.path === '/v5/order/create' && r.retCode === 0)
+						.map((r) => (typeof r.body === 'string' ? JSON.parse(r.body) : r.body) as Json)
+						.filter((b) => b.orderLinkId === d.expected.orderLinkId);
+					expect({ title: d.title, orders: wire }).toEqual({ title: d.title, orders: [expect.objectContaining({ symbol: d.expected.symbol, side: d.expected.side, qty: d.expected.qty })] });
+				}
+				timings.sort((a, b) => a - b);
+				// eslint-disable-next-line no-console
+				console.log(`[e2e] ${timings.length} TradingView-style webhook posts answered in median ${timings[timings.length >> 1]} ms, max ${timings[timings.length - 1]} ms (TradingView cancels after 3 s)`);
+			}, 120_000);
 		});
 
 		(HAS_ACTION ? describe : describe.skip)('strategy signal (examples/tradingview-strategy-signal.json)', () => {

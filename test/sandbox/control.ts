@@ -50,12 +50,15 @@ export interface SandboxControl {
 	liquidation(symbol: string, side: 'Buy' | 'Sell', size: string | number, price: string | number, category?: Category): void;
 	fill(orderIdOrLinkId: string, qty?: string | number, price?: string | number): void;
 	fund(coin: string, amount: string | number, accountType?: AccountType): void;
+	/** Status of the transfers made from now on: SUCCESS (default) or PENDING (still processing; it exists all the same). */
+	setTransferStatus(status: 'SUCCESS' | 'PENDING'): void;
 	createKey(key: SandboxKey): { apiKey: string; secret: string };
 	forceRateLimit(count: number): void;
 	setClockSkew(ms: number): void;
 	delayNext(n: number, ms: number, pathPrefix?: string): void;
 	failNext(n: number, status?: number, pathPrefix?: string): void;
 	dropNext(n: number, pathPrefix?: string): void;
+	/** The next N matching requests are processed, then the connection is reset before the answer (default prefix: /v5/order/create, which also matches create-batch). */
 	acceptThenDrop(n: number, pathPrefix?: string): void;
 	clearFaults(): void;
 	dropAllSockets(): void;
@@ -144,6 +147,10 @@ export function createControl(d: ControlDeps): SandboxControl {
 				ex.wallets.add(accountType, coin, num(amount, 'amount'));
 				if (accountType === 'UNIFIED') ex.touchWallet();
 			});
+		},
+		setTransferStatus(status) {
+			if (status !== 'SUCCESS' && status !== 'PENDING') throw new Error('sandbox control: status must be SUCCESS or PENDING');
+			ex.assets.transferStatus = status;
 		},
 		createKey(key) {
 			const rec = ex.addKey(key);

@@ -18,6 +18,7 @@ function operations(c: SandboxControl): Record<string, (a: Args) => unknown> {
 		liquidation: (a) => c.liquidation(String(a.symbol), a.side as 'Buy' | 'Sell', String(a.size), String(a.price), a.category as never),
 		fill: (a) => c.fill(String(a.orderId ?? a.orderLinkId ?? a.id), S(a.qty), S(a.price)),
 		fund: (a) => c.fund(String(a.coin), String(a.amount), (a.accountType as never) ?? 'UNIFIED'),
+		setTransferStatus: (a) => c.setTransferStatus(a.status as never),
 		createKey: (a) => c.createKey(a as never),
 		forceRateLimit: (a) => c.forceRateLimit(N(a.count, 1)!),
 		setClockSkew: (a) => c.setClockSkew(N(a.ms, 0)!),

@@ -23,6 +23,7 @@ export const BYBIT_ERRORS: Readonly<Record<number, BybitErrorInfo>> = {
 	10008: { hint: 'The account is banned from this action. Check the account mode and status on Bybit.' },
 	10009: { hint: 'This region is restricted by Bybit.' },
 	10010: { hint: 'This machine\'s IP address is not in the key\'s IP whitelist. Add the n8n server\'s public IP to the key on Bybit, or remove the IP restriction.' },
+	10014: { hint: 'Bybit refused a repeated request (for withdrawals: this requestId was already used, so nothing was withdrawn again). Check Get Withdrawal Records before sending anything new.' },
 	10016: { hint: 'Bybit reported an internal error or is restarting. Retry shortly.', retryable: true },
 	10017: { hint: 'Bybit does not know this path. Check the environment\'s base URL.' },
 	10024: { hint: 'Bybit\'s compliance rules blocked this request.' },
@@ -44,7 +45,7 @@ export const BYBIT_ERRORS: Readonly<Record<number, BybitErrorInfo>> = {
 	110094: { hint: 'The order value is below the instrument\'s minimum notional. Increase the quantity.' },
 	170141: { hint: 'This orderLinkId was already used (spot). The existing order can be looked up by it.' },
 	170213: { hint: 'The order does not exist (spot).' },
-	131214: { hint: 'This transferId was already used. Generate a new one for a new transfer.' },
+	131214: { hint: 'A transfer with this transferId already exists, so Bybit did not transfer again. Find it with Get Internal (or Universal) Transfer Records and this Transfer ID; do not re-send it with a new id, which would transfer a second time.' },
 	34040: { hint: 'Nothing was changed: the TP/SL is already set to these values, or a required field is missing.' },
 };
 
@@ -53,4 +54,49 @@ export const NOT_MODIFIED_CODES: ReadonlySet<number> = new Set([110025, 110026, 
 
 export function bybitErrorHint(retCode: number): string | undefined {
 	return BYBIT_ERRORS[retCode]?.hint;
+}
+
+/**
+ * An error raised by the signer before anything is sent: a credential problem
+ * or a safety-limit refusal. n8n wraps errors thrown by `authenticate` in a
+ * NodeApiError (keeping this one as `cause`); the transport looks for the
+ * marker so these are never reported as network errors.
+ */
+export class BybitCredentialError extends Error {
+	readonly bybitCredentialError = true;
+
+	constructor(message: string) {
+		super(message);
+		this.name = 'BybitCredentialError';
+	}
+}
+
+/** The signer's error in an error's cause chain, if any. */
+export function credentialErrorIn(error: unknown): BybitCredentialError | undefined {
+	let current = error as { cause?: unknown; bybitCredentialError?: boolean } | undefined;
+	for (let depth = 0; current && depth < 5; depth++) {
+		if (current.bybitCredentialError === true) return current as BybitCredentialError;
+		current = current.cause as typeof current;
+	}
+	return undefined;
+}
+
+/**
+ * Removes what must never reach an error, log or output from a text Bybit (or
+ * a proxy) sent back: the signed origin string Bybit echoes on 10004, the API
+ * key, the secret, and anything shaped like a signature (64 hex digits).
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
+	let out = text;
+	const start = out.indexOf('origin_string[');
+	if (start !== -1) {
+		// the signed string may itself hold brackets (batch bodies): cut to the last one, or to the end
+		const end = out.lastIndexOf(']');
+		out = `${out.slice(0, start)}origin_string[redacted]${end > start ? out.slice(end + 1) : ''}`;
+	}
+	for (const secret of secrets) {
+		const s = (secret ?? '').trim();
+		if (s.length >= 6) out = out.split(s).join('[redacted]');
+	}
+	return out.replace(/\b[0-9a-fA-F]{64}\b/g, '[redacted]');
 }

@@ -1,16 +1,24 @@
 /**
  * Signs an n8n HTTP request for Bybit V5, in place of n8n's own serialisers:
  * the query is serialised once and moved into the URL (`qs` emptied), the body
- * is serialised once and sent as that exact string. Idempotent: n8n calls
- * `authenticate` a second time on the already-signed options after a 401.
+ * is serialised once and sent as that exact string. Accepts both n8n option
+ * shapes: `httpRequest` (`url`) and the legacy `request` shape n8n's HTTP
+ * Request node uses (`uri`, `qs`, `body` object with `json: true`). Before
+ * signing it runs the credential's safety limits (./safety.ts) and refuses to
+ * sign for another host than the credential's environment. Idempotent: n8n
+ * calls `authenticate` a second time on the already-signed options after a 401.
  */
+import { createPrivateKey } from 'crypto';
 import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 
 import { bybitTimestamp } from './clock';
 import { originOf, restBaseUrl, type HostSettings } from './endpoints';
+import { BybitCredentialError } from './errors';
+import { marketFactsOf } from './marketFacts';
+import { guardrailsOf, safetyRefusal, type GuardrailSettings } from './safety';
 import { restAuthHeaders, serializeQuery, type QueryParams, type SigningKey } from './signing';
 
-export interface BybitCredentialData extends HostSettings {
+export interface BybitCredentialData extends HostSettings, GuardrailSettings {
 	signatureMethod?: string;
 	apiKey?: string;
 	apiSecret?: string;
@@ -20,17 +28,48 @@ export interface BybitCredentialData extends HostSettings {
 
 export const DEFAULT_RECV_WINDOW = 5000;
 
-/** Reads the signing key from credential data; throws a clear error (never echoing the secret) when a field is empty. */
+/** Whether `crypto` reads the text as a private key (its error never carries the key). */
+function isPrivateKey(pem: string): boolean {
+	try {
+		createPrivateKey(pem);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function parsedUrl(url: string): URL | undefined {
+	try {
+		return new URL(url);
+	} catch {
+		return undefined;
+	}
+}
+
+function parsedJson(text: string): { value: unknown } | undefined {
+	try {
+		return { value: JSON.parse(text) as unknown };
+	} catch {
+		return undefined;
+	}
+}
+
+/** Reads the signing key from credential data; throws a clear error (never echoing the secret) when a field is empty or the PEM is not a private key. */
 export function signingKeyOf(credentials: BybitCredentialData): SigningKey {
 	const apiKey = String(credentials.apiKey ?? '').trim();
-	if (!apiKey) throw new Error('The Bybit credential has no API Key. Paste the key from Bybit\'s API management page.');
+	if (!apiKey) throw new BybitCredentialError('The Bybit credential has no API Key. Paste the key from Bybit\'s API management page.');
 	if (credentials.signatureMethod === 'rsa') {
 		const pem = String(credentials.rsaPrivateKey ?? '').replace(/\\n/g, '\n').trim();
-		if (!pem) throw new Error('The Bybit credential uses RSA signing but has no RSA Private Key. Paste the PEM private key whose public key is registered on Bybit.');
+		if (!pem) throw new BybitCredentialError('The Bybit credential uses RSA signing but has no RSA Private Key. Paste the PEM private key whose public key is registered on Bybit.');
+		if (!isPrivateKey(pem)) {
+			throw new BybitCredentialError(
+				'The RSA Private Key in the Bybit credential is not a valid PEM private key. Paste the whole key, from "-----BEGIN PRIVATE KEY-----" (or "-----BEGIN RSA PRIVATE KEY-----") to the matching END line; the public key goes to Bybit, not here.',
+			);
+		}
 		return { apiKey, signatureMethod: 'rsa', secret: pem };
 	}
 	const secret = String(credentials.apiSecret ?? '').trim();
-	if (!secret) throw new Error('The Bybit credential has no API Secret. Paste the secret shown when the key was created.');
+	if (!secret) throw new BybitCredentialError('The Bybit credential has no API Secret. Paste the secret shown when the key was created.');
 	return { apiKey, signatureMethod: 'hmac', secret };
 }
 
@@ -39,14 +78,81 @@ export function recvWindowOf(credentials: BybitCredentialData): number {
 	return Number.isFinite(value) && value > 0 ? Math.floor(value) : DEFAULT_RECV_WINDOW;
 }
 
+/** n8n's legacy request options (HTTP Request node), beside the httpRequest shape. */
+interface LegacyOptions {
+	uri?: string | { toString(): string };
+	form?: unknown;
+	formData?: unknown;
+}
+
 function isAbsolute(url: string): boolean {
 	return /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
 }
 
-function absoluteUrl(credentials: BybitCredentialData, options: IHttpRequestOptions): string {
-	if (isAbsolute(options.url)) return options.url;
-	const base = (options.baseURL ? options.baseURL.replace(/\/+$/, '') : '') || restBaseUrl(credentials);
-	return `${base}${options.url.startsWith('/') ? '' : '/'}${options.url}`;
+interface Target {
+	/** Absolute URL, query included when the caller put one in. */
+	url: string;
+	/** The path after the environment's base URL (the path Bybit routes). */
+	path: string;
+}
+
+/** The absolute URL, checked to be on the credential's host: a signature sent elsewhere could be replayed on Bybit. */
+function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions & LegacyOptions): Target {
+	const raw = options.url ?? (options.uri === undefined ? undefined : String(options.uri));
+	if (typeof raw !== 'string' || !raw) throw new BybitCredentialError('The request to Bybit has no URL.');
+	const base = restBaseUrl(credentials);
+	if (!base) throw new BybitCredentialError('The Bybit credential\'s Environment is Custom but it has no Base URL. Set the Base URL.');
+	const root = (options.baseURL ? options.baseURL.replace(/\/+$/, '') : '') || base;
+	const url = isAbsolute(raw) ? raw : `${root}${raw.startsWith('/') ? '' : '/'}${raw}`;
+	const target = parsedUrl(url);
+	const expected = parsedUrl(base);
+	if (!target || !expected) throw new BybitCredentialError(`The Bybit request URL "${url.split('?')[0]}" is not a valid URL.`);
+	const basePath = expected.pathname.replace(/\/+$/, '');
+	if (target.origin !== expected.origin || target.username || target.password || !(target.pathname === basePath || target.pathname.startsWith(`${basePath}/`))) {
+		throw new BybitCredentialError(
+			`This Bybit credential only signs requests to ${base} (its Environment), not to ${target.origin}${target.pathname}. Use a path such as /v5/market/time, or change the credential's Environment.`,
+		);
+	}
+	return { url, path: target.pathname.slice(basePath.length) || '/' };
+}
+
+function queryObject(query: string): IDataObject {
+	const out: IDataObject = {};
+	for (const [k, v] of new URLSearchParams(query)) out[k] = v;
+	return out;
+}
+
+function checkedQuery(qs: unknown): QueryParams | undefined {
+	if (qs === undefined || qs === null) return undefined;
+	if (typeof qs !== 'object' || Array.isArray(qs)) throw new BybitCredentialError('The query parameters for Bybit must be name/value pairs.');
+	for (const [name, value] of Object.entries(qs)) {
+		if (value !== null && typeof value === 'object') throw new BybitCredentialError(`Query parameter "${name}" is a list or object; Bybit takes plain values. Send it as text.`);
+	}
+	return qs as QueryParams;
+}
+
+/** The JSON body as sent and as checked: one object, serialised once. */
+function jsonBody(body: unknown): { text: string; value: IDataObject | undefined } {
+	let value: unknown = body ?? {};
+	if (typeof body === 'string') {
+		if (!body.trim()) value = {};
+		else {
+			const parsed = parsedJson(body);
+			if (!parsed) throw new BybitCredentialError('The request body for Bybit is not valid JSON. Bybit takes JSON bodies: set the body content type to JSON.');
+			value = parsed.value;
+		}
+	}
+	if (value instanceof Uint8Array || (typeof value === 'object' && value !== null && typeof (value as { pipe?: unknown }).pipe === 'function')) {
+		throw new BybitCredentialError('Bybit takes JSON bodies; a binary or stream body cannot be signed. Send the body as JSON.');
+	}
+	const text = JSON.stringify(value);
+	return { text, value: value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined };
+}
+
+function withoutHeaders(headers: IDataObject | undefined, drop: (lower: string) => boolean): IDataObject {
+	const out: IDataObject = {};
+	for (const [name, value] of Object.entries(headers ?? {})) if (!drop(name.toLowerCase())) out[name] = value;
+	return out;
 }
 
 export function signBybitRequest(
@@ -55,23 +161,40 @@ export function signBybitRequest(
 	now: (origin: string) => number = bybitTimestamp,
 ): IHttpRequestOptions {
 	const key = signingKeyOf(credentials);
-	const method = (options.method ?? 'GET').toUpperCase() as IHttpRequestOptions['method'];
-	const signed: IHttpRequestOptions = { ...options, method, url: absoluteUrl(credentials, options) };
+	const legacy = options as IHttpRequestOptions & LegacyOptions;
+	const method = String(options.method ?? 'GET').toUpperCase() as IHttpRequestOptions['method'] & string;
+	const target = targetOf(credentials, legacy);
+	const signed = { ...options, method, url: target.url } as IHttpRequestOptions & LegacyOptions;
 	delete signed.baseURL;
-	const headers: IDataObject = { ...(options.headers ?? {}) };
+	const headers = withoutHeaders(options.headers, (h) => h === 'content-type' || h.startsWith('x-bapi-'));
 	let payload: string;
+	let checked: IDataObject | undefined;
 	if (method === 'GET' || method === 'DELETE' || method === 'HEAD') {
-		const extra = serializeQuery(options.qs as QueryParams | undefined);
+		const extra = serializeQuery(checkedQuery(options.qs));
 		if (extra) signed.url += (signed.url.includes('?') ? '&' : '?') + extra;
 		signed.qs = {};
 		delete signed.body;
+		delete signed.form;
+		delete signed.formData;
 		const q = signed.url.indexOf('?');
 		payload = q === -1 ? '' : signed.url.slice(q + 1);
+		checked = queryObject(payload);
 	} else {
-		payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body ?? {});
+		if (legacy.form !== undefined || legacy.formData !== undefined) {
+			throw new BybitCredentialError('Bybit takes JSON bodies, not form data. Set the body content type to JSON.');
+		}
+		if (serializeQuery(checkedQuery(options.qs)) || target.url.includes('?')) {
+			throw new BybitCredentialError('Bybit takes the parameters of a POST request in its JSON body, not in the query. Move the query parameters into the body.');
+		}
+		const body = jsonBody(options.body);
+		payload = body.text;
+		checked = body.value;
 		signed.body = payload;
 		headers['Content-Type'] = 'application/json';
 	}
+	if (legacy.uri !== undefined) signed.uri = signed.url;
+	const refusal = safetyRefusal(guardrailsOf(credentials), { method, path: target.path, body: checked }, marketFactsOf(options));
+	if (refusal) throw new BybitCredentialError(refusal);
 	const auth = restAuthHeaders({
 		key,
 		timestamp: now(originOf(signed.url)),

@@ -1,19 +1,35 @@
-import { randomUUID } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bybitApiRequest } from '../transport';
+import { writeOnce, type IdempotencySpec } from '../trading/writeOnce';
 import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE } from './fields';
 import type { OperationSpec } from './types';
 
 const ACCOUNT_TYPES: Array<[string, string]> = [['Funding (FUND)', 'FUND'], ['Unified (UNIFIED)', 'UNIFIED']];
 
-function transferRun(path: string): NonNullable<OperationSpec['run']> {
-	return async function (i, params) {
-		// a client-side UUID per item, generated before sending: the transfer's idempotency key
-		const body: IDataObject = { ...params, transferId: params.transferId || randomUUID() };
-		return await bybitApiRequest.call(this, { method: 'POST', path, body, retrySafe: true, itemIndex: i });
+/**
+ * Transfers carry a client UUID (generated per item when empty, before
+ * sending). A lost answer is resolved by looking the transferId up in the
+ * records before any re-send; 131214 ("TransferId exist") returns the
+ * existing transfer. Any status found (SUCCESS, PENDING, FAILED) is the
+ * transfer that exists: it is returned as it is, never made again.
+ */
+function transferIdempotency(recordsPath: string): IdempotencySpec {
+	return {
+		idField: 'transferId',
+		generate: true,
+		duplicateCodes: [131214],
+		lookup: { paths: [recordsPath], listKey: 'list', match: 'contains' },
+		answer: ['transferId', 'status'],
+		recordKey: 'transfer',
 	};
 }
+
+/**
+ * Withdrawals: `requestId` is Bybit's idempotency key, but no endpoint finds
+ * a withdrawal by it, so a lost answer is never re-sent (the error says so);
+ * a repeated requestId is refused by Bybit (10014) and never withdraws twice.
+ */
+const WITHDRAW_IDEMPOTENCY: IdempotencySpec = { idField: 'requestId', duplicateCodes: [10014], answer: ['id'], recordKey: 'withdrawal' };
 
 export const assetSpecs: OperationSpec[] = [
 	{
@@ -41,7 +57,7 @@ export const assetSpecs: OperationSpec[] = [
 		resource: 'asset', operation: 'createInternalTransfer', name: 'Create Internal Transfer', action: 'Transfer between own accounts',
 		description: 'Move funds between your own account types (e.g. FUND to UNIFIED)', method: 'POST', path: '/v5/asset/transfer/inter-transfer', docs: 'asset/transfer/create-inter-transfer', write: true,
 		fields: [coin(), decimal('Amount', 'amount', 'Amount to transfer', true, '100'), choice('From Account Type', 'fromAccountType', ACCOUNT_TYPES, 'FUND', 'Source account', true), choice('To Account Type', 'toAccountType', ACCOUNT_TYPES, 'UNIFIED', 'Destination account', true), additional([text('Transfer ID', 'transferId', 'Your UUID for this transfer (generated when empty); reusing it never transfers twice')])],
-		run: transferRun('/v5/asset/transfer/inter-transfer'),
+		idempotency: transferIdempotency('/v5/asset/transfer/query-inter-transfer-list'),
 	},
 	{
 		resource: 'asset', operation: 'getInternalTransferRecords', name: 'Get Internal Transfer Records', action: 'Get internal transfer records',
@@ -53,7 +69,7 @@ export const assetSpecs: OperationSpec[] = [
 		resource: 'asset', operation: 'createUniversalTransfer', name: 'Create Universal Transfer', action: 'Transfer between sub accounts',
 		description: 'Move funds between the master account and sub-accounts', method: 'POST', path: '/v5/asset/transfer/universal-transfer', docs: 'asset/transfer/unitransfer', write: true,
 		fields: [coin(), decimal('Amount', 'amount', 'Amount to transfer', true, '100'), text('From Member ID', 'fromMemberId', 'Source UID', { required: true }), text('To Member ID', 'toMemberId', 'Destination UID', { required: true }), choice('From Account Type', 'fromAccountType', ACCOUNT_TYPES, 'FUND', 'Source account', true), choice('To Account Type', 'toAccountType', ACCOUNT_TYPES, 'FUND', 'Destination account', true), additional([text('Transfer ID', 'transferId', 'Your UUID for this transfer (generated when empty)')])],
-		run: transferRun('/v5/asset/transfer/universal-transfer'),
+		idempotency: transferIdempotency('/v5/asset/transfer/query-universal-transfer-list'),
 	},
 	{
 		resource: 'asset', operation: 'getUniversalTransferRecords', name: 'Get Universal Transfer Records', action: 'Get universal transfer records',
@@ -84,7 +100,7 @@ export const assetSpecs: OperationSpec[] = [
 		fields: [coin(), text('Chain', 'chain', 'Chain, e.g. ETH (required for on-chain withdrawals)'), text('Address', 'address', 'Whitelisted address (or UID when Force Chain is 2)', { required: true }), decimal('Amount', 'amount', 'Amount to withdraw', true), choice('Account Type', 'accountType', [['Funding (FUND)', 'FUND'], ['Unified (UTA)', 'UTA']], 'FUND', 'Account to withdraw from', true), additional([text('Tag', 'tag', 'Memo or tag, if the chain needs one'), choice('Force Chain', 'forceChain', [['Internal First (0)', 0], ['On-Chain (1)', 1], ['By UID (2)', 2]], 0, 'Internal or on-chain'), text('Request ID', 'requestId', 'Your idempotency key (1-32 letters and digits)')])],
 		async run(i, params) {
 			const body: IDataObject = { ...params, timestamp: Date.now() };
-			return await bybitApiRequest.call(this, { method: 'POST', path: '/v5/asset/withdraw/create', body, itemIndex: i });
+			return await writeOnce(this, '/v5/asset/withdraw/create', body, WITHDRAW_IDEMPOTENCY, i);
 		},
 	},
 ];

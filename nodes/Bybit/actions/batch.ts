@@ -4,9 +4,19 @@
  * capped by the per-second order quota (10 for linear and inverse by default),
  * and each order's own result in `retExtInfo.list` becomes that order's item:
  * an error there is an error of the input item that caused it.
+ *
+ * Batch creates never double an order: every order carries an orderLinkId
+ * (a UUID is generated for an order without one, so it can be looked up and
+ * is shown in its output). A batch whose answer is lost (timeout, reset, 5xx)
+ * is resolved per order by looking the orderLinkId up before anything is
+ * re-sent; only orders Bybit does not have are sent again. An order refused
+ * as a duplicate orderLinkId (110072, spot 170141: a re-run) returns the
+ * existing order. Both are marked with `recovered`.
  */
+import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
+	sleep,
 	NodeOperationError,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -15,8 +25,10 @@ import {
 } from 'n8n-workflow';
 
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
-import { bybitApiRequestEnvelope, toNodeError } from '../transport';
+import { bybitApiRequestEnvelope, bybitFailure, toNodeError } from '../transport';
 import { documentedLimit } from '../transport/rateLimiter';
+import { ORDER_IDEMPOTENCY } from '../trading/orderCreate';
+import { duplicateLabel, findById, recoveredAnswer, type Recovery } from '../trading/writeOnce';
 import { category } from './fields';
 import { normaliseValue } from './engine';
 import type { OperationSpec } from './types';
@@ -24,6 +36,10 @@ import type { OperationSpec } from './types';
 export const BATCH_MAX: Record<string, number> = { linear: 20, inverse: 20, option: 20, spot: 10 };
 const RATE_LIMITED = 10006;
 const ITEM_RETRIES = 3;
+/** Before looking up the orders of a batch whose answer was lost: give Bybit a moment to record them. */
+const LOOKUP_DELAY_MS = 250;
+/** Rounds in which orders of a lost batch answer that Bybit does not have are sent again (each after a lookup). */
+const LOST_ANSWER_ROUNDS = 6;
 
 /**
  * Orders per request: Bybit's maximum per batch, capped by the batch
@@ -145,6 +161,9 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 			fail(i, error as Error);
 		}
 	}
+	if (kind === 'create') {
+		for (const p of pending) if (!p.order.orderLinkId) p.order.orderLinkId = randomUUID();
+	}
 	const byCategory = new Map<string, PendingOrder[]>();
 	for (const p of pending) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
 	for (const [cat, orders] of byCategory) {
@@ -166,18 +185,40 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						itemIndex: chunk[0].itemIndex,
 					});
 				} catch (error) {
+					if (kind === 'create' && bybitFailure(error).outcomeUnknown && round < LOST_ANSWER_ROUNDS) {
+						// the orders may exist: look each up before sending any again
+						await sleep(LOOKUP_DELAY_MS);
+						for (const c of chunk) {
+							try {
+								const existing = await findExisting(this, cat, c);
+								if (existing) out.push(recoveredItem(cat, c, existing, 'lostResponse'));
+								else again.push(c);
+							} catch (lookupError) {
+								fail(c.itemIndex, lookupError as Error);
+							}
+						}
+						continue;
+					}
 					for (const c of chunk) fail(c.itemIndex, error as Error);
 					continue;
 				}
 				const results = ((envelope.result as IDataObject)?.list as IDataObject[] | undefined) ?? [];
 				const infos = ((envelope.retExtInfo as IDataObject | undefined)?.list as IDataObject[] | undefined) ?? [];
-				chunk.forEach((c, k) => {
+				for (const [k, c] of chunk.entries()) {
 					const info = infos[k] ?? { code: 0, msg: 'OK' };
 					const code = Number(info.code);
 					// an order refused by the rate limit was not placed: sending it again cannot double it
 					if (code === RATE_LIMITED && round < ITEM_RETRIES) {
 						again.push(c);
-						return;
+						continue;
+					}
+					if (kind === 'create' && ORDER_IDEMPOTENCY.duplicateCodes.includes(code)) {
+						// a re-run: this orderLinkId already has its order
+						const existing = await findExisting(this, cat, c).catch(() => undefined);
+						if (existing) {
+							out.push(recoveredItem(cat, c, existing, duplicateLabel(ORDER_IDEMPOTENCY)));
+							continue;
+						}
 					}
 					if (code !== 0) {
 						fail(
@@ -188,13 +229,26 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 								itemIndex: c.itemIndex,
 							}),
 						);
-						return;
+						continue;
 					}
 					out.push({ json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
-				});
+				}
 			}
 			queue = again;
 		}
 	}
 	return out;
+}
+
+async function findExisting(ctx: IExecuteFunctions, cat: string, c: PendingOrder): Promise<IDataObject | undefined> {
+	return await findById(ctx, ORDER_IDEMPOTENCY, { category: cat, symbol: c.order.symbol }, String(c.order.orderLinkId), c.itemIndex);
+}
+
+/** An order found by its orderLinkId, in the shape of a batch answer's item, marked as recovered. */
+function recoveredItem(cat: string, c: PendingOrder, order: IDataObject, how: Recovery): INodeExecutionData {
+	const answer = recoveredAnswer(ORDER_IDEMPOTENCY, order, how);
+	return {
+		json: { category: cat, symbol: String(order.symbol ?? c.order.symbol), ...answer, createAt: String(order.createdTime ?? ''), retCode: 0, retMsg: 'OK' },
+		pairedItem: { item: c.itemIndex },
+	};
 }

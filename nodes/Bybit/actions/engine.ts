@@ -13,6 +13,7 @@ import {
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
 import { toDecimal } from '../transport/decimal';
 import { isDecimalString } from '../trading/decimalMath';
+import { writeOnce } from '../trading/writeOnce';
 import { DECIMAL_FIELDS } from './fields';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec, Resource } from './types';
@@ -198,6 +199,7 @@ export async function executeSpec(this: IExecuteFunctions, spec: OperationSpec, 
 	const params = readParams(this, spec, itemIndex);
 	if (spec.run) return await spec.run.call(this, itemIndex, params);
 	if ('positionIdx' in params) await resolvePositionIdx(this, params, itemIndex);
+	if (spec.idempotency && spec.method === 'POST') return await writeOnce(this, spec.path, params, spec.idempotency, itemIndex);
 	const req = { method: spec.method, path: spec.path, itemIndex, qs: spec.method === 'GET' ? params : undefined, body: spec.method === 'POST' ? params : undefined };
 	if (!spec.list) return await bybitApiRequest.call(this, req);
 	if (!spec.list.pageSize) {

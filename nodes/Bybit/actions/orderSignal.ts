@@ -133,13 +133,13 @@ export const createFromSignalSpec: OperationSpec = {
 		{ ...decimal('Quantity', 'qty', 'Base quantity, quote amount or balance percent, per Quantity Type', true, '100'), displayOptions: { show: { qtyType: ['base', 'balancePercent', 'quote'] } } },
 		{ displayName: 'Max Alert Age (Seconds)', name: 'maxAlertAge', type: 'number', typeOptions: { minValue: 0 }, default: 120, description: 'Refuse alerts whose "time" ({{timenow}}) is older than this; 0 = no check' },
 		text('Alert Secret', 'alertSecret', 'When set, the alert must carry the same "secret"; others are refused', { typeOptions: { password: true } }),
-		text('Order Link ID Prefix', 'linkIdPrefix', 'Prefix of the orderLinkId derived from the alert (its ID, or a hash of its content)', { default: 'tv' }),
+		text('Order Link ID Prefix', 'linkIdPrefix', 'Prefix of the orderLinkId derived from the alert (its ID, or a hash of it or of the alert\'s content); at most 16 letters, digits, - and _', { default: 'tv' }),
 		{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to parse, check and size the signal and return what would be sent, without sending' },
 	],
 	async run(i, params) {
 		try {
 			const alert = readAlert(params);
-			const ticker = String(params.symbol ?? '') || (alert.ticker ? symbolFromTicker(alert.ticker) : '');
+			const ticker = symbolFromTicker(String(params.symbol ?? '') || alert.ticker || '');
 			if (!ticker) throw new SignalError('No symbol: set Symbol in the node or add "ticker": "{{ticker}}" to the alert.');
 			const intent = intentOf(alert);
 			const linkId = orderLinkIdFromAlert(alert, String(params.linkIdPrefix || 'tv'));

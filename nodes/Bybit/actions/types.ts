@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { IdempotencySpec } from '../trading/writeOnce';
+
 export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user';
 
 export interface ListOutput {
@@ -29,6 +31,11 @@ export interface OperationSpec {
 	list?: ListOutput;
 	/** Changes state on the exchange (orders, positions, transfers). */
 	write?: boolean;
+	/**
+	 * Writes with a client id (transfers): how a lost or duplicate answer is
+	 * resolved by looking the id up (see trading/writeOnce.ts).
+	 */
+	idempotency?: IdempotencySpec;
 	/** Fixed values sent with every request of this operation. */
 	fixed?: IDataObject;
 	run?: (this: IExecuteFunctions, itemIndex: number, params: IDataObject) => Promise<IDataObject | IDataObject[]>;

@@ -144,15 +144,24 @@ export async function closePosition(
 	return { symbol, closed: true, orders, message: `Closing ${symbol} ${what} with reduce-only market orders.` };
 }
 
-/** Closes every open position in a category (linear needs a settle coin, default USDT). */
+/**
+ * Closes every open position in a category (linear needs a settle coin,
+ * default USDT), each on its own: one row per position, closed or failed with
+ * the reason, so one failure never leaves the other positions open.
+ */
 export async function closeAll(ctx: BybitContext, category: string, settleCoin: string | undefined, itemIndex?: number): Promise<CloseResult[]> {
 	if (category === 'spot') throw new SizingError('Close All works on linear, inverse and option positions. For spot, use Close Position per symbol (it sells the free base coin).');
 	const coin = settleCoin || (category === 'linear' ? 'USDT' : undefined);
 	const rows = await openPositions(ctx, category, { settleCoin: coin }, itemIndex);
 	const results: CloseResult[] = [];
 	for (const row of rows) {
-		const orders = await closeRows(ctx, category, [row], undefined, itemIndex);
-		results.push({ symbol: row.symbol, closed: true, orders, message: `Closing ${row.symbol} ${row.side} ${row.size}.` });
+		const what = `${row.symbol} ${row.side} ${row.size}`;
+		try {
+			const orders = await closeRows(ctx, category, [row], undefined, itemIndex);
+			results.push({ symbol: row.symbol, closed: true, orders, message: `Closing ${what}.` });
+		} catch (error) {
+			results.push({ symbol: row.symbol, closed: false, orders: [], message: `Could not close ${what}: ${(error as Error).message}` });
+		}
 	}
 	return results;
 }

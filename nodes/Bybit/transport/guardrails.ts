@@ -1,127 +1,69 @@
 /**
- * Safety limits set on the credential and enforced here, in the transport, so
- * every node and every AI-agent tool call obeys them. Each refusal happens
- * before anything is sent and says which limit refused and how to change it.
+ * The credential's safety limits in the transport: the rules live in the
+ * shared kernel (credentials/common/bybit/safety.ts), where the credential's
+ * signer applies them to every request. Here the same check runs first, so a
+ * refusal is a NodeOperationError with the item index, and the market facts a
+ * valuation needs (tickers, the open order of an amend) are looked up and
+ * handed to the signer.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { toDecimal } from './decimal';
+import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
+import { lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
+import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
+import type { BybitContext, BybitRequest } from './index';
 
-export interface Guardrails {
-	readOnly: boolean;
-	/** Upper-case symbols allowed in write requests; undefined = all. */
-	allowedSymbols?: ReadonlySet<string>;
-	/** Maximum notional per order in the quote/settle currency (USD for inverse); 0 = none. */
-	maxOrderNotional: number;
-	allowWithdrawals: boolean;
-}
+export { guardrailsOf, safetyRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
 
-export interface GuardrailSettings {
-	readOnly?: boolean;
-	allowedSymbols?: string;
-	maxOrderNotional?: number | string;
-	allowWithdrawals?: boolean;
-}
+/** The transport's GET (passed in: this module must not import the transport's runtime). */
+type Get = (this: BybitContext, req: BybitRequest) => Promise<IDataObject>;
 
-export function guardrailsOf(settings: GuardrailSettings): Guardrails {
-	const symbols = String(settings.allowedSymbols ?? '')
-		.split(/[\s,;]+/)
-		.map((s) => s.trim().toUpperCase())
-		.filter(Boolean);
-	const max = Number(settings.maxOrderNotional ?? 0);
-	return {
-		readOnly: settings.readOnly === true,
-		allowedSymbols: symbols.length ? new Set(symbols) : undefined,
-		maxOrderNotional: Number.isFinite(max) && max > 0 ? max : 0,
-		allowWithdrawals: settings.allowWithdrawals === true,
-	};
-}
-
-const ORDER_PATHS = new Set(['/v5/order/create', '/v5/order/amend', '/v5/order/create-batch', '/v5/order/amend-batch']);
-const WITHDRAW_PATHS = new Set(['/v5/asset/withdraw/create']);
-
-export interface OrderLike {
-	category: string;
-	symbol: string;
-	side?: string;
-	orderType?: string;
-	qty?: string;
-	price?: string;
-	triggerPrice?: string;
-	marketUnit?: string;
-}
-
-/** The orders a request would place or change (batch requests carry several). */
-export function ordersIn(path: string, body: IDataObject | undefined): OrderLike[] {
-	if (!body || !ORDER_PATHS.has(path)) return [];
-	const category = String(body.category ?? '');
-	const items = Array.isArray(body.request) ? (body.request as IDataObject[]) : [body];
-	return items.map((o) => ({
-		category,
-		symbol: String(o.symbol ?? ''),
-		side: o.side as string | undefined,
-		orderType: o.orderType as string | undefined,
-		qty: o.qty === undefined ? undefined : String(o.qty),
-		price: o.price === undefined || o.price === '' ? undefined : String(o.price),
-		triggerPrice: o.triggerPrice === undefined || o.triggerPrice === '' ? undefined : String(o.triggerPrice),
-		marketUnit: o.marketUnit as string | undefined,
-	}));
-}
-
-function symbolsIn(body: IDataObject | undefined): string[] {
-	if (!body) return [];
-	const items = Array.isArray(body.request) ? (body.request as IDataObject[]) : [body];
-	return items.map((o) => String(o.symbol ?? '').toUpperCase()).filter(Boolean);
-}
-
-/** Checks that need no market data. Returns the refusal message, or undefined. */
-export function refusalFor(g: Guardrails, method: string, path: string, body: IDataObject | undefined): string | undefined {
-	if (WITHDRAW_PATHS.has(path) && !g.allowWithdrawals) {
-		return 'Withdrawals are blocked by the Bybit credential. To allow them, open the credential and turn on "Allow Withdrawals".';
+/** Looks up what valuing the request needs (tickers; for amends the open order). */
+async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
+	const facts: MarketFacts = { at: Date.now(), tickers: {}, orders: {} };
+	const lookups = lookupsFor(guardrails, { method: req.method, path: req.path, body: req.body });
+	for (const { category, symbol } of lookups.tickers) {
+		const result = await get.call(ctx, { method: 'GET', path: '/v5/market/tickers', qs: { category, symbol }, itemIndex: req.itemIndex });
+		const row = (result.list as IDataObject[] | undefined)?.find((t) => String(t.symbol).toUpperCase() === symbol);
+		if (row) facts.tickers[tickerKey(category, symbol)] = row as TickerFacts;
 	}
-	if (method === 'GET') return undefined;
-	if (g.readOnly) {
-		return `The Bybit credential is in read-only mode, so ${path} was not sent. Turn off "Read-Only Mode" in the credential to allow writes.`;
+	for (const { category, symbol, orderId, orderLinkId } of lookups.orders) {
+		const result = await get.call(ctx, {
+			method: 'GET',
+			path: '/v5/order/realtime',
+			qs: { category, symbol, orderId, orderLinkId },
+			itemIndex: req.itemIndex,
+		});
+		const row = (result.list as IDataObject[] | undefined)?.[0];
+		facts.orders[orderKey(category, symbol, orderId, orderLinkId)] = row
+			? ({
+					side: row.side,
+					orderType: row.orderType,
+					qty: row.qty,
+					price: row.price,
+					triggerPrice: row.triggerPrice,
+					marketUnit: row.marketUnit,
+					reduceOnly: row.reduceOnly === true,
+					closeOnTrigger: row.closeOnTrigger === true,
+				} as OpenOrderFacts)
+			: null;
 	}
-	if (g.allowedSymbols) {
-		const outside = symbolsIn(body).filter((s) => !g.allowedSymbols!.has(s));
-		if (outside.length) {
-			return `Symbol ${outside.join(', ')} is not in the credential's allowed symbols (${[...g.allowedSymbols].join(', ')}). Add it under "Allowed Symbols" in the credential.`;
-		}
-	}
-	return undefined;
+	return facts;
 }
 
 /**
- * Notional value of an order in its quote/settle currency: linear and option
- * qty x price; inverse qty is already USD; a spot market buy is sized in the
- * quote coin unless `marketUnit` is `baseCoin`. `price` is the order's price or
- * the current price for market orders.
+ * Refuses, before anything is sent, what the credential's safety limits
+ * forbid (the same rules the signer applies), and returns the market facts
+ * the signer needs to re-check the request.
  */
-export function orderNotional(order: OrderLike, price: number | undefined): number | undefined {
-	const qty = Number(order.qty);
-	if (!Number.isFinite(qty)) return undefined;
-	if (order.category === 'inverse') return qty;
-	if (order.category === 'spot' && order.orderType === 'Market' && order.side === 'Buy' && order.marketUnit !== 'baseCoin') return qty;
-	if (price === undefined || !Number.isFinite(price)) return undefined;
-	return qty * price;
-}
-
-export function notionalRefusal(g: Guardrails, order: OrderLike, price: number | undefined): string | undefined {
-	if (!g.maxOrderNotional) return undefined;
-	const notional = orderNotional(order, price);
-	if (notional === undefined) {
-		return `Cannot check the order against the credential's maximum notional (${toDecimal(g.maxOrderNotional)}): no quantity or price for ${order.symbol}.`;
-	}
-	if (notional > g.maxOrderNotional) {
-		return `Order notional ${toDecimal(Number(notional.toPrecision(12)))} for ${order.qty} ${order.symbol} exceeds the credential's maximum of ${toDecimal(g.maxOrderNotional)} per order. Reduce the quantity or raise "Max Order Notional" in the credential.`;
-	}
-	return undefined;
-}
-
-/** Whether an order's notional needs the current market price to be known. */
-export function needsMarketPrice(g: Guardrails, order: OrderLike): boolean {
-	if (!g.maxOrderNotional || order.category === 'inverse') return false;
-	if (order.category === 'spot' && order.orderType === 'Market' && order.side === 'Buy' && order.marketUnit !== 'baseCoin') return false;
-	return order.price === undefined && order.triggerPrice === undefined;
+export async function enforceGuardrails(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
+	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
+	const request = { method: req.method, path: req.path, body: req.body };
+	// refusals that need no market data come first: nothing is looked up for them
+	const early = safetyRefusal({ ...guardrails, maxOrderNotional: 0 }, request);
+	if (early) throw refuse(early);
+	const facts = await marketFacts(ctx, guardrails, req, get);
+	const refusal = safetyRefusal(guardrails, request, facts);
+	if (refusal) throw refuse(refusal);
+	return facts;
 }

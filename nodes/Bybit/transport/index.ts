@@ -1,6 +1,7 @@
 /**
  * The one way every node talks to Bybit's REST API. Signing happens in the
- * credential (`authenticate`); here: rate limiting, Bybit's HTTP-200 errors,
+ * credential (`authenticate`); here: rate limiting (per key and endpoint, then
+ * the IP-wide budget of ipBudget.ts, which every request takes a slot in), Bybit's HTTP-200 errors,
  * clock re-sync on 10002, bounded retries of calls that are safe to repeat,
  * and cursor pagination.
  */
@@ -22,16 +23,11 @@ import {
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
-import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
-import {
-	guardrailsOf,
-	needsMarketPrice,
-	notionalRefusal,
-	ordersIn,
-	refusalFor,
-	type GuardrailSettings,
-	type Guardrails,
-} from './guardrails';
+import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
+import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
+import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { enforceGuardrails as enforce } from './guardrails';
+import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -93,14 +89,19 @@ interface KeyInfo {
 	origin: string;
 	apiKey: string;
 	guardrails: Guardrails;
+	/** Never shown: only to redact it from texts Bybit sends back. */
+	secrets: string[];
 }
 
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings & GuardrailSettings & { apiKey?: string };
+	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
+		GuardrailSettings & { apiKey?: string; apiSecret?: string };
+	const apiKey = String(credentials.apiKey ?? '').trim();
 	return {
 		origin: restOrigin(credentials),
-		apiKey: String(credentials.apiKey ?? '').trim(),
+		apiKey,
 		guardrails: guardrailsOf(credentials),
+		secrets: [apiKey, String(credentials.apiSecret ?? '')],
 	};
 }
 
@@ -110,33 +111,12 @@ export async function credentialScope(ctx: BybitContext): Promise<string> {
 	return `${key.origin}|${key.apiKey}`;
 }
 
-/** Refuses, before anything is sent, what the credential's safety limits forbid. */
-async function enforceGuardrails(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<void> {
-	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
-	const refusal = refusalFor(key.guardrails, req.method, req.path, req.body);
-	if (refusal) throw refuse(refusal);
-	for (const order of ordersIn(req.path, req.body)) {
-		let price = order.price ?? order.triggerPrice;
-		if (needsMarketPrice(key.guardrails, order)) {
-			const tickers = await bybitApiRequest.call(ctx, {
-				method: 'GET',
-				path: '/v5/market/tickers',
-				qs: { category: order.category, symbol: order.symbol },
-				itemIndex: req.itemIndex,
-			});
-			price = ((tickers.list as IDataObject[] | undefined)?.[0]?.lastPrice as string | undefined) ?? undefined;
-		}
-		const tooLarge = notionalRefusal(key.guardrails, order, price === undefined ? undefined : Number(price));
-		if (tooLarge) throw refuse(tooLarge);
-	}
-}
-
 /**
  * Runs the credential's safety checks on a request without sending it
  * (dry runs report what the real send would refuse).
  */
 export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
-	await enforceGuardrails(this, await keyInfo(this), req);
+	await enforce(this, (await keyInfo(this)).guardrails, req, bybitApiRequest);
 }
 
 /** Codes after which Bybit may or may not have acted on the request. */
@@ -177,22 +157,25 @@ function apiError(
 }
 
 /** Error for a non-zero retCode: Bybit's message and code, plus a hint where we have one. */
-export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>, req: BybitRequest): NodeApiError {
+export function retCodeError(ctx: BybitContext, envelope: BybitEnvelope<unknown>, req: BybitRequest, secrets: string[] = []): NodeApiError {
 	const info = BYBIT_ERRORS[envelope.retCode];
+	// Bybit echoes the signed origin string (API key included) on 10004: never pass it on
+	const retMsg = redactSecrets(String(envelope.retMsg ?? ''), secrets);
 	return apiError(
 		ctx,
-		`Bybit error ${envelope.retCode}: ${envelope.retMsg || 'no message'}`,
+		`Bybit error ${envelope.retCode}: ${retMsg || 'no message'}`,
 		info?.hint,
-		{ retCode: envelope.retCode, retMsg: envelope.retMsg, path: req.path } as JsonObject,
+		{ retCode: envelope.retCode, retMsg, path: req.path } as JsonObject,
 		req,
 		undefined,
 		{ retCode: envelope.retCode, outcomeUnknown: req.method !== 'GET' && OUTCOME_UNKNOWN_CODES.has(envelope.retCode) },
 	);
 }
 
-function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest): NodeApiError {
+function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest, secrets: string[]): NodeApiError {
 	const status = res.statusCode;
-	const text = typeof res.body === 'string' ? res.body.slice(0, 200) : JSON.stringify(res.body ?? '').slice(0, 200);
+	const raw = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
+	const text = redactSecrets(raw, secrets).slice(0, 200);
 	let description: string | undefined;
 	if (status === 403) {
 		description =
@@ -209,13 +192,29 @@ function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest): Node
 	});
 }
 
-async function resyncClock(ctx: BybitContext, origin: string): Promise<number> {
+/** A slot in the IP-wide budget (see ipBudget.ts): waits in arrival order; fails only when the wait would be absurd. */
+async function budgetSlot(ctx: BybitContext, origin: string, itemIndex?: number, onRefused?: () => void): Promise<BudgetTicket> {
+	try {
+		return await ipBudget(origin).acquire();
+	} catch (error) {
+		onRefused?.();
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+}
+
+async function resyncClock(ctx: BybitContext, origin: string, itemIndex?: number): Promise<number> {
+	const ticket = await budgetSlot(ctx, origin, itemIndex);
 	const t0 = Date.now();
-	const res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'bybitApi', {
-		method: 'GET',
-		url: '/v5/market/time',
-		json: true,
-	} as IHttpRequestOptions)) as BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	let res: BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	try {
+		res = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, 'bybitApi', {
+			method: 'GET',
+			url: '/v5/market/time',
+			json: true,
+		} as IHttpRequestOptions)) as BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
+	} finally {
+		ticket.release();
+	}
 	const t1 = Date.now();
 	const nano = res?.result?.timeNano;
 	const server = nano ? Number(BigInt(nano) / 1_000_000n) : Number(res?.time ?? Number(res?.result?.timeSecond) * 1000);
@@ -231,12 +230,15 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const limit = documentedLimit(req.path, category);
-	await enforceGuardrails(this, key, req);
+	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resynced = false;
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < MAX_ATTEMPTS;
+		// prices older than half their validity are looked up again (and the order re-checked) before sending
+		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		const reservation = await acquire(bucket, limit, req.weight);
+		const ticket = await budgetSlot(this, key.origin, req.itemIndex, () => settle(reservation));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -246,18 +248,27 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		};
 		if (req.qs) options.qs = req.qs;
 		if (req.body) options.body = req.body;
+		// the signer re-checks the request against the credential's limits with these facts
+		withMarketFacts(options, facts);
 
 		let res: RawResponse;
 		try {
 			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+			ticket.release();
 			settle(reservation);
 		} catch (error) {
+			ticket.release();
 			settle(reservation);
+			const refused = credentialErrorIn(error);
+			if (refused) {
+				// raised by the signer before anything was sent: a credential problem or a safety refusal, never a network error
+				throw new NodeOperationError(this.getNode(), refused.message, { itemIndex: req.itemIndex });
+			}
 			if (retrySafe && canRetry) {
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
-			const reason = (error as Error).message ?? 'network error';
+			const reason = redactSecrets((error as Error).message ?? 'network error', key.secrets);
 			throw apiError(
 				this,
 				`Could not reach Bybit: ${reason}`,
@@ -281,11 +292,11 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				await sleep(BACKOFF_MS[attempt - 1]);
 				continue;
 			}
-			throw httpError(this, res, req);
+			throw httpError(this, res, req, key.secrets);
 		}
 		const envelope = res.body as BybitEnvelope | undefined;
 		if (res.statusCode !== 200 || !envelope || typeof envelope !== 'object' || typeof envelope.retCode !== 'number') {
-			throw httpError(this, res, req);
+			throw httpError(this, res, req, key.secrets);
 		}
 		if (envelope.retCode === 0) return envelope;
 
@@ -293,7 +304,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
 			if (!resynced) {
 				resynced = true;
-				await resyncClock(this, key.origin);
+				await resyncClock(this, key.origin, req.itemIndex);
 				continue;
 			}
 			const offset = clockOffset(key.origin);
@@ -312,7 +323,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			await sleep(Math.min(Math.max(wait, 1), MAX_RESET_WAIT_MS));
 			continue;
 		}
-		throw retCodeError(this, envelope, req);
+		throw retCodeError(this, envelope, req, key.secrets);
 	}
 }
 

@@ -2,9 +2,12 @@
  * One rate limiter per API key and endpoint, shared by every node and
  * execution in this n8n process (module state). A rolling one-second window,
  * as Bybit counts, seeded from Bybit's documented per-UID limits and corrected
- * by the `X-Bapi-Limit*` headers of each answer.
+ * by the `X-Bapi-Limit*` headers of each answer. The IP-wide budget on top of
+ * it (600 requests per 5 s per IP, all paths) is in ipBudget.ts.
  */
 import { sleep } from 'n8n-workflow';
+
+import { resetIpBudgets } from './ipBudget';
 
 /** Bybit's rolling window, plus a margin for jitter between our send and its arrival. */
 const WINDOW_MS = 1000 + 50;
@@ -129,7 +132,8 @@ export function blockUntil(key: string, resetAt: number): void {
 	if (bucket) bucket.blockedUntil = Math.min(resetAt, Date.now() + MAX_RESET_WAIT_MS);
 }
 
-/** For tests: forget all windows. */
+/** For tests: forget all windows (the IP-wide budgets too). */
 export function resetRateLimiter(): void {
 	buckets.clear();
+	resetIpBudgets();
 }

@@ -88,6 +88,15 @@ describe('order.createFromSignal', () => {
 		expect(accepted()).toHaveLength(1);
 	});
 
+	it('a TradingView id with {{timenow}} trades under a derived orderLinkId; a bad prefix is refused before sending', async () => {
+		const alert = { action: 'buy', contracts: '0.01', ticker: 'BYBIT:BTCUSDT.P', time: now(), id: 'Long Entry-2026-11-30T13:49:50Z' };
+		const [out] = await runBybit(creds, signal(alert));
+		expect(out.json).toMatchObject({ intent: 'open', symbol: 'BTCUSDT', orderLinkId: 'tv-LongEntry2026-a0674a2c6830e259' });
+		expect(accepted()).toEqual([expect.objectContaining({ symbol: 'BTCUSDT', orderLinkId: 'tv-LongEntry2026-a0674a2c6830e259' })]);
+		await expect(runBybit(creds, signal({ ...alert, id: 'x2' }, { linkIdPrefix: 'my prefix' }))).rejects.toThrow(/"linkIdPrefix" must be at most 16 letters, digits, - and _/);
+		expect(creates()).toHaveLength(1);
+	});
+
 	it('dry run sizes the order and sends nothing', async () => {
 		const [out] = await runBybit(creds, signal({ action: 'sell', contracts: '0.0157', ticker: 'BTCUSDT', time: now(), id: 'd1' }, { dryRun: true }));
 		expect(out.json).toMatchObject({ dryRun: true, guardrails: 'passed', body: { side: 'Sell', qty: '0.015', orderLinkId: 'tv-d1' } }); // rounded down to qtyStep 0.001

@@ -72,7 +72,7 @@ export const accountRoutes: Route[] = [
 		});
 		return { reasons: [] };
 	}),
-	get('/v5/account/collateral-info', 'private', ({ ex, params: p }) => {
+	get('/v5/account/collateral-info', 'private', ({ params: p }) => {
 		const currency = str(p, 'currency');
 		const coins = ['BTC', 'ETH', 'SOL', 'USDT', 'USDC'].filter((c) => !currency || c === currency);
 		if (currency && coins.length === 0) throw paramError('params error: currency invalid');

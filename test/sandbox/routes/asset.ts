@@ -139,9 +139,9 @@ export function assetRoutes(ex: Exchange): Route[] {
 			ex.assets.transferIds.add(transferId);
 			ex.assets.inter.add({
 				seq: ex.assets.inter.allocate(), transferId, coin, amount: str(p, 'amount')!, fromAccountType: from, toAccountType: to,
-				fromMemberId: String(ex.uid), toMemberId: String(ex.uid), timestamp: ex.now(), status: 'SUCCESS',
+				fromMemberId: String(ex.uid), toMemberId: String(ex.uid), timestamp: ex.now(), status: ex.assets.transferStatus,
 			});
-			return { transferId, status: 'SUCCESS' };
+			return { transferId, status: ex.assets.transferStatus };
 		}, OK),
 		get('/v5/asset/transfer/query-inter-transfer-list', 'private', transferList(ex, false), OK),
 		post('/v5/asset/transfer/universal-transfer', ({ params: p }) => {
@@ -165,9 +165,9 @@ export function assetRoutes(ex: Exchange): Route[] {
 			ex.assets.transferIds.add(transferId);
 			ex.assets.universal.add({
 				seq: ex.assets.universal.allocate(), transferId, coin, amount: str(p, 'amount')!, fromAccountType: from, toAccountType: to,
-				fromMemberId: fromMember, toMemberId: toMember, timestamp: ex.now(), status: 'SUCCESS',
+				fromMemberId: fromMember, toMemberId: toMember, timestamp: ex.now(), status: ex.assets.transferStatus,
 			});
-			return { transferId, status: 'SUCCESS' };
+			return { transferId, status: ex.assets.transferStatus };
 		}, OK),
 		get('/v5/asset/transfer/query-universal-transfer-list', 'private', transferList(ex, true), OK),
 		get('/v5/asset/deposit/query-record', 'private', ({ params: p, now }) => {

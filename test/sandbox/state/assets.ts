@@ -76,6 +76,8 @@ export class Assets {
 	readonly withdrawals = new SeqLog<Withdrawal>();
 	readonly transferIds = new Set<string>();
 	readonly requestIds = new Set<string>();
+	/** Status new transfers get (Bybit answers PENDING while a transfer is still being processed; it exists all the same). */
+	transferStatus: 'SUCCESS' | 'PENDING' = 'SUCCESS';
 	/** Wallets of sub-members (universal transfers), created on first use. */
 	readonly members = new Map<string, Wallets>();
 

@@ -78,10 +78,11 @@ describe('alert hygiene', () => {
 	it('derives the same orderLinkId for the same alert, within Bybit\'s 36 characters', () => {
 		const alert = { action: 'buy', contracts: '1', ticker: 'BTCUSDT', time: '2026-11-24T20:00:00Z', secret: 'x' };
 		const id = orderLinkIdFromAlert(alert);
-		expect(id).toMatch(/^tv-[0-9a-f]{33}$/);
+		expect(id).toMatch(/^tv-[0-9a-f]{30}$/);
 		expect(orderLinkIdFromAlert({ ...alert, secret: 'other' })).toBe(id);
 		expect(orderLinkIdFromAlert({ ...alert, contracts: '2' })).not.toBe(id);
-		expect(orderLinkIdFromAlert({ id: 'alert 42/x' })).toBe('tv-alert-42-x');
-		expect(orderLinkIdFromAlert({ id: 'x'.repeat(40), action: 'buy' })).toHaveLength(36);
+		expect(orderLinkIdFromAlert({ id: 'alert-42_x' })).toBe('tv-alert-42_x');
+		expect(orderLinkIdFromAlert({ id: 'alert 42/x' })).toMatch(/^tv-alert42x-[0-9a-f]{16}$/);
+		expect(orderLinkIdFromAlert({ id: 'x'.repeat(40), action: 'buy' })).toHaveLength(33);
 	});
 });

@@ -1,7 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../../../../nodes/Bybit/transport';
-import { guardrailsOf, orderNotional } from '../../../../nodes/Bybit/transport/guardrails';
+import { guardrailsOf } from '../../../../nodes/Bybit/transport/guardrails';
+import { formatDec, valueOrder } from '../../../../credentials/common/bybit/valuation';
 import { ok, reply, transportContext, useLoopback } from '../../../harness/loopback';
 
 const SECRET = 'guard-secret-0123456789abcdef';
@@ -58,22 +59,28 @@ describe('credential guardrails, enforced by the transport', () => {
 		expect(loop.seen).toHaveLength(1);
 	});
 
-	it('caps the notional of limit orders at their price and market orders at the last price', async () => {
+	it('caps the notional at the worse of the limit price and the market price', async () => {
 		const extra = { maxOrderNotional: 1000 };
-		const limit = await refusal(extra, create({ orderType: 'Limit', price: '60000', qty: '0.02' }));
-		expect(limit.message).toMatch(/Order notional 1200 for 0.02 BTCUSDT exceeds the credential's maximum of 1000/);
-		expect(loop.seen).toHaveLength(0);
+		const limit = await refusal(extra, create({ orderType: 'Limit', price: '70000', qty: '0.02' }));
+		expect(limit.message).toMatch(/Order notional 1400 for 0.02 BTCUSDT at 70000 .* exceeds the credential's maximum of 1000/);
+		const below = await refusal(extra, create({ orderType: 'Limit', price: '60000', qty: '0.02' }));
+		expect(below.message).toMatch(/Order notional 1280 for 0.02 BTCUSDT at 64000/);
 		const market = await refusal(extra, create({ qty: '0.02' }));
 		expect(market.message).toMatch(/Order notional 1280 /);
-		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/market/tickers']);
+		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/market/tickers', '/v5/market/tickers', '/v5/market/tickers']);
 		expect(await refusal(extra, create({ qty: '0.01' }))).toBeUndefined();
-		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/market/tickers', '/v5/market/tickers', '/v5/order/create']);
+		expect(loop.seen.map((s) => s.path).slice(3)).toEqual(['/v5/market/tickers', '/v5/order/create']);
 	});
 
 	it('values inverse orders in USD contracts and spot market buys in the quote coin', () => {
-		expect(orderNotional({ category: 'inverse', symbol: 'BTCUSD', qty: '500' }, 64000)).toBe(500);
-		expect(orderNotional({ category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '250' }, 64000)).toBe(250);
-		expect(orderNotional({ category: 'spot', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', marketUnit: 'baseCoin', qty: '0.5' }, 64000)).toBe(32000);
-		expect(orderNotional({ category: 'linear', symbol: 'BTCUSDT', qty: 'abc' }, 1)).toBeUndefined();
+		const value = (o: Record<string, unknown>) => {
+			const v = valueOrder({ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', ...o } as never, { lastPrice: '64000' });
+			return v.kind === 'value' ? formatDec(v.notional) : v.kind;
+		};
+		expect(value({ category: 'inverse', symbol: 'BTCUSD', qty: '500' })).toBe('500');
+		expect(value({ category: 'spot', qty: '250' })).toBe('250');
+		expect(value({ category: 'spot', marketUnit: 'baseCoin', qty: '0.5' })).toBe('32000');
+		expect(value({ category: 'spot', side: 'Sell', marketUnit: 'quoteCoin', qty: '300' })).toBe('300');
+		expect(value({ category: 'linear', qty: 'abc' })).toBe('refuse');
 	});
 });
