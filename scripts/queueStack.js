@@ -155,20 +155,27 @@ async function startQueueStack(options) {
 		const main = startN8nProcess('main', ['start'], mainEnv, mainFolder, options.echo);
 		stack.processes.push(main);
 		await main.waitFor('Editor is now accessible');
-		const workerCount = options.workers === undefined ? 2 : options.workers;
-		for (let i = 1; i <= workerCount; i++) {
-			const f = folder(`worker-${i}`);
-			const env = runtime.n8nEnv(f, port, { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await services.freePort()) });
-			const worker = startN8nProcess(`worker-${i}`, ['worker', `--concurrency=${options.concurrency || 10}`], env, f, options.echo);
-			stack.processes.push(worker);
-		}
-		await Promise.all(stack.processes.slice(1).map((w) => w.waitFor('n8n worker is now ready')));
+		stack.main = main;
+		stack.workers = [];
+		/** Starts `count` more workers; resolves when they are ready to take jobs. */
+		stack.addWorkers = async (count) => {
+			const added = [];
+			for (let k = 0; k < count; k++) {
+				const label = `worker-${stack.workers.length + 1}`;
+				const f = folder(label);
+				const env = runtime.n8nEnv(f, port, { ...queueEnv, N8N_RUNNERS_BROKER_PORT: String(await services.freePort()) });
+				const worker = startN8nProcess(label, ['worker', `--concurrency=${options.concurrency || 10}`], env, f, options.echo);
+				stack.processes.push(worker);
+				stack.workers.push(worker);
+				added.push(worker);
+			}
+			await Promise.all(added.map((w) => w.waitFor('n8n worker is now ready')));
+		};
+		await stack.addWorkers(options.workers === undefined ? 2 : options.workers);
 
 		stack.base = `http://127.0.0.1:${port}`;
 		stack.port = port;
 		stack.mainEnv = mainEnv;
-		stack.main = main;
-		stack.workers = stack.processes.slice(1);
 		if (options.owner) {
 			const setup = await requestJson('POST', `${stack.base}/rest/owner/setup`, options.owner);
 			if (setup.status !== 200 && !/already/i.test(setup.text)) throw new Error(`owner setup answered ${setup.status}: ${setup.text.slice(0, 300)}`);
