@@ -76,10 +76,21 @@ export function authenticate(ex: Exchange, req: AuthRequest, write: boolean, cat
 	if (!key.ips.includes('*') && !key.ips.includes(req.ip)) {
 		return { key, signatureValid, error: new ApiError(10010, "Unmatched IP, please check your API key's bound IP addresses.") };
 	}
-	if (write && (key.readOnly || !hasPermission(key, req.path, category))) {
+	if ((write && (key.readOnly || !hasPermission(key, req.path, category))) || (!write && !canRead(key, req.path))) {
 		return { key, signatureValid, error: new ApiError(10005, 'Permission denied, please check your API key permissions.') };
 	}
 	return { key, signatureValid };
+}
+
+/**
+ * Reads that need a permission (docs: a master key needs "SubMemberTransfer"
+ * for universal-transfer records, a sub key "SubMemberTransferList"); other
+ * reads need none. A read-only key keeps its permissions for reads.
+ */
+function canRead(key: KeyRecord, path: string): boolean {
+	const wallet = key.permissions.Wallet ?? [];
+	if (path === '/v5/asset/transfer/query-universal-transfer-list') return wallet.includes('SubMemberTransfer') || wallet.includes('SubMemberTransferList');
+	return true;
 }
 
 /** The permission a write endpoint needs (derivatives accept ContractTrade or Derivatives). */

@@ -1,4 +1,5 @@
 import { additional, category, choice, returnAllOrLimit, symbol, text, TIME_RANGE } from './fields';
+import { TRANSLOG_TYPES } from './translogTypes';
 import type { OperationSpec } from './types';
 
 export const accountSpecs: OperationSpec[] = [
@@ -21,7 +22,17 @@ export const accountSpecs: OperationSpec[] = [
 	{
 		resource: 'account', operation: 'getTransactionLog', name: 'Get Transaction Log', action: 'Get the transaction log',
 		description: 'Get trades, fees, funding and transfers of the unified account (24 h windows by default)', method: 'GET', path: '/v5/account/transaction-log', docs: 'account/transaction-log',
-		fields: [...returnAllOrLimit(50), additional([choice('Account Type', 'accountType', [['Unified', 'UNIFIED']], 'UNIFIED', 'Account type'), text('Category', 'category', 'spot, linear, inverse or option'), text('Currency', 'currency', 'Currency, e.g. USDT'), text('Base Coin', 'baseCoin', 'Base coin'), text('Type', 'type', 'Transaction type, e.g. TRADE, SETTLEMENT, TRANSFER_IN'), ...TIME_RANGE])],
+		fields: [...returnAllOrLimit(50), additional([
+			choice('Account Type', 'accountType', [['Unified', 'UNIFIED']], 'UNIFIED', 'Account type'),
+			// was free text: saved values that Bybit accepts (spot, linear, inverse, option) are these options' values
+			choice('Category', 'category', [['Inverse', 'inverse'], ['Linear', 'linear'], ['Option', 'option'], ['Spot', 'spot']], 'linear', 'Product type'),
+			text('Currency', 'currency', 'Currency, e.g. USDT'),
+			text('Base Coin', 'baseCoin', 'Base coin'),
+			// was free text: Bybit's documented types (enum type(uta-translog)); a saved value Bybit accepts is one of them
+			choice('Type', 'type', TRANSLOG_TYPES.map((t) => [t, t]), 'TRADE', 'Transaction type'),
+			choice('Trans Sub Type', 'transSubType', [['Move Position', 'movePosition']], 'movePosition', 'Only transaction logs of Move Position'),
+			...TIME_RANGE,
+		])],
 		list: { listKey: 'list', pageSize: 50 },
 	},
 	{

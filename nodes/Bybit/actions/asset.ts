@@ -5,6 +5,9 @@ import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE }
 import type { OperationSpec } from './types';
 
 const ACCOUNT_TYPES: Array<[string, string]> = [['Funding (FUND)', 'FUND'], ['Unified (UNIFIED)', 'UNIFIED']];
+const ZERO_ONE = (no: string, yes: string): Array<[string, number]> => [[`${no} (0)`, 0], [`${yes} (1)`, 1]];
+const WITH_BONUS = choice('With Bonus', 'withBonus', ZERO_ONE('No', 'Yes'), 0, 'Whether to return the bonus (1) or not (0)');
+const JSON_OBJECT = (displayName: string, name: string, description: string) => ({ displayName, name, type: 'json' as const, default: '{}', description });
 
 /**
  * Transfers carry a client UUID (generated per item when empty, before
@@ -40,13 +43,24 @@ export const assetSpecs: OperationSpec[] = [
 	{
 		resource: 'asset', operation: 'getAllCoinsBalance', name: 'Get All Coins Balance', action: 'Get all coins balance',
 		description: 'Get balances of all coins of an account type', method: 'GET', path: '/v5/asset/transfer/query-account-coins-balance', docs: 'asset/balance/all-balance',
-		fields: [choice('Account Type', 'accountType', ACCOUNT_TYPES, 'FUND', 'Account type', true), additional([text('Coin', 'coin', 'Comma-separated coins (required for UNIFIED, up to 10)'), text('Member ID', 'memberId', 'Sub-account UID (master key only)')])],
+		fields: [choice('Account Type', 'accountType', ACCOUNT_TYPES, 'FUND', 'Account type', true), additional([text('Coin', 'coin', 'Comma-separated coins (required for UNIFIED, up to 10)'), text('Member ID', 'memberId', 'Sub-account UID (master key only)'), WITH_BONUS])],
 		list: { listKey: 'balance' },
 	},
 	{
 		resource: 'asset', operation: 'getSingleCoinBalance', name: 'Get Single Coin Balance', action: 'Get a single coin balance',
 		description: 'Get one coin\'s balance and transferable amount', method: 'GET', path: '/v5/asset/transfer/query-account-coin-balance', docs: 'asset/balance/account-coin-balance',
-		fields: [choice('Account Type', 'accountType', ACCOUNT_TYPES, 'UNIFIED', 'Account type', true), coin()],
+		fields: [
+			choice('Account Type', 'accountType', ACCOUNT_TYPES, 'UNIFIED', 'Account type', true),
+			coin(),
+			additional([
+				text('Member ID', 'memberId', 'Sub-account UID (required to query a sub-account with the master key)'),
+				text('To Member ID', 'toMemberId', 'UID to transfer to (required for the transferable amount between UIDs)'),
+				choice('To Account Type', 'toAccountType', ACCOUNT_TYPES, 'FUND', 'Account type to transfer to (required for the transferable amount between account types)'),
+				WITH_BONUS,
+				choice('With Transfer Safe Amount', 'withTransferSafeAmount', ZERO_ONE('No', 'Yes'), 0, 'Whether to return the delayed withdraw/transfer safe amount (1) or not (0)'),
+				choice('With LTV Transfer Safe Amount', 'withLtvTransferSafeAmount', ZERO_ONE('No', 'Yes'), 0, 'OTC loan users: whether to return the amount transferable under the risk level (1, needs To Account Type) or not (0)'),
+			]),
+		],
 	},
 	{
 		resource: 'asset', operation: 'getTransferableCoins', name: 'Get Transferable Coins', action: 'Get transferable coins',
@@ -70,6 +84,8 @@ export const assetSpecs: OperationSpec[] = [
 		description: 'Move funds between the master account and sub-accounts', method: 'POST', path: '/v5/asset/transfer/universal-transfer', docs: 'asset/transfer/unitransfer', write: true,
 		fields: [coin(), decimal('Amount', 'amount', 'Amount to transfer', true, '100'), text('From Member ID', 'fromMemberId', 'Source UID', { required: true }), text('To Member ID', 'toMemberId', 'Destination UID', { required: true }), choice('From Account Type', 'fromAccountType', ACCOUNT_TYPES, 'FUND', 'Source account', true), choice('To Account Type', 'toAccountType', ACCOUNT_TYPES, 'FUND', 'Destination account', true), additional([text('Transfer ID', 'transferId', 'Your UUID for this transfer (generated when empty)')])],
 		idempotency: transferIdempotency('/v5/asset/transfer/query-universal-transfer-list'),
+		// documented as integers (UIDs): sent as JSON numbers
+		wireTypes: { fromMemberId: 'integer', toMemberId: 'integer' },
 	},
 	{
 		resource: 'asset', operation: 'getUniversalTransferRecords', name: 'Get Universal Transfer Records', action: 'Get universal transfer records',
@@ -80,13 +96,13 @@ export const assetSpecs: OperationSpec[] = [
 	{
 		resource: 'asset', operation: 'getDepositRecords', name: 'Get Deposit Records', action: 'Get deposit records',
 		description: 'Get on-chain deposits (30-day windows)', method: 'GET', path: '/v5/asset/deposit/query-record', docs: 'asset/deposit/deposit-record',
-		fields: [...returnAllOrLimit(50), additional([text('Coin', 'coin', 'Coin'), text('Transaction ID', 'txID', 'On-chain transaction hash'), ...TIME_RANGE])],
+		fields: [...returnAllOrLimit(50), additional([text('ID', 'id', 'Bybit\'s internal deposit ID (takes priority over the other filters)'), text('Coin', 'coin', 'Coin'), text('Transaction ID', 'txID', 'On-chain transaction hash'), ...TIME_RANGE])],
 		list: { listKey: 'rows', pageSize: 50 },
 	},
 	{
 		resource: 'asset', operation: 'getWithdrawalRecords', name: 'Get Withdrawal Records', action: 'Get withdrawal records',
 		description: 'Get withdrawals (master key, 30-day windows)', method: 'GET', path: '/v5/asset/withdraw/query-record', docs: 'asset/withdraw/withdraw-record',
-		fields: [...returnAllOrLimit(50), additional([text('Coin', 'coin', 'Coin'), text('Withdraw ID', 'withdrawID', 'Withdrawal ID'), choice('Withdraw Type', 'withdrawType', [['All (2)', 2], ['Off-Chain (1)', 1], ['On-Chain (0)', 0]], 2, 'Which withdrawals'), ...TIME_RANGE])],
+		fields: [...returnAllOrLimit(50), additional([text('Coin', 'coin', 'Coin'), text('Withdraw ID', 'withdrawID', 'Withdrawal ID'), text('Transaction ID', 'txID', 'On-chain transaction hash'), choice('Withdraw Type', 'withdrawType', [['All (2)', 2], ['Off-Chain (1)', 1], ['On-Chain (0)', 0]], 2, 'Which withdrawals'), ...TIME_RANGE])],
 		list: { listKey: 'rows', pageSize: 50 },
 	},
 	{
@@ -97,7 +113,17 @@ export const assetSpecs: OperationSpec[] = [
 	{
 		resource: 'asset', operation: 'withdraw', name: 'Withdraw', action: 'Withdraw funds',
 		description: 'Withdraw to a whitelisted address (blocked unless the credential allows withdrawals)', method: 'POST', path: '/v5/asset/withdraw/create', docs: 'asset/withdraw', write: true,
-		fields: [coin(), text('Chain', 'chain', 'Chain, e.g. ETH (required for on-chain withdrawals)'), text('Address', 'address', 'Whitelisted address (or UID when Force Chain is 2)', { required: true }), decimal('Amount', 'amount', 'Amount to withdraw', true), choice('Account Type', 'accountType', [['Funding (FUND)', 'FUND'], ['Unified (UTA)', 'UTA']], 'FUND', 'Account to withdraw from', true), additional([text('Tag', 'tag', 'Memo or tag, if the chain needs one'), choice('Force Chain', 'forceChain', [['Internal First (0)', 0], ['On-Chain (1)', 1], ['By UID (2)', 2]], 0, 'Internal or on-chain'), text('Request ID', 'requestId', 'Your idempotency key (1-32 letters and digits)')])],
+		fields: [coin(), text('Chain', 'chain', 'Chain, e.g. ETH (required for on-chain withdrawals)'), text('Address', 'address', 'Whitelisted address (or UID when Force Chain is 2)', { required: true }), decimal('Amount', 'amount', 'Amount to withdraw', true), choice('Account Type', 'accountType', [['Earn (EARN)', 'EARN'], ['Funding (FUND)', 'FUND'], ['Funding, Then Unified, Then Earn (FUND,UTA,EARN)', 'FUND,UTA,EARN'], ['Unified (UTA)', 'UTA']], 'FUND', 'Account to withdraw from', true),
+			additional([
+				text('Tag', 'tag', 'Memo or tag, if the chain needs one'),
+				choice('Force Chain', 'forceChain', [['Internal First (0)', 0], ['On-Chain (1)', 1], ['By UID (2)', 2]], 0, 'Internal or on-chain'),
+				choice('Fee Type', 'feeType', [['Amount Is Received, Fee Added (0)', 0], ['Fee Deducted From Amount (1)', 1]], 0, 'Whether Amount is what arrives (0) or the fee is deducted from it (1)'),
+				text('Request ID', 'requestId', 'Your idempotency key (1-32 letters and digits)'),
+				text('Transaction Purpose', 'transactionPurpose', 'Purpose of the withdrawal, at least 20 characters (travel rule: required for Bybit Turkey users)'),
+				JSON_OBJECT('Questionnaire', 'questionnaire', 'Travel-rule questionnaire (JSON object, sent as a JSON string of at most 16,384 bytes); supersedes Beneficiary and Transaction Purpose'),
+				JSON_OBJECT('Beneficiary', 'beneficiary', 'Travel-rule beneficiary (JSON object, e.g. {"vaspEntityId": "...", "beneficiaryName": "..."}): required for some regions (KR, IND, TR, KZ, ID, UAE)'),
+			]),
+		],
 		async run(i, params) {
 			const body: IDataObject = { ...params, timestamp: Date.now() };
 			return await writeOnce(this, '/v5/asset/withdraw/create', body, WITHDRAW_IDEMPOTENCY, i);

@@ -30,7 +30,7 @@ import { documentedLimit } from '../transport/rateLimiter';
 import { ORDER_IDEMPOTENCY } from '../trading/orderCreate';
 import { duplicateLabel, findById, recoveredAnswer, type Recovery } from '../trading/writeOnce';
 import { category } from './fields';
-import { normaliseValue } from './engine';
+import { checkBatchOrder } from './inputs';
 import type { OperationSpec } from './types';
 
 export const BATCH_MAX: Record<string, number> = { linear: 20, inverse: 20, option: 20, spot: 10 };
@@ -54,11 +54,6 @@ export function batchSize(cat: string, path: string): number {
 }
 
 const PATHS = { create: '/v5/order/create-batch', amend: '/v5/order/amend-batch', cancel: '/v5/order/cancel-batch' } as const;
-const REQUIRED: Record<keyof typeof PATHS, string[]> = {
-	create: ['symbol', 'side', 'orderType', 'qty'],
-	amend: ['symbol'],
-	cancel: ['symbol'],
-};
 
 function specFor(kind: keyof typeof PATHS, name: string, action: string, description: string, docs: string): OperationSpec {
 	return {
@@ -123,24 +118,16 @@ function ordersOfItem(ctx: IExecuteFunctions, kind: keyof typeof PATHS, itemInde
 			}
 		}
 		if (!Array.isArray(raw)) throw new NodeOperationError(ctx.getNode(), '"orders" must be a JSON array of orders.', { itemIndex });
+		if (!raw.length) throw new NodeOperationError(ctx.getNode(), '"orders" is an empty list: give at least one order, or leave this item out.', { itemIndex });
 	}
-	const list = (Array.isArray(raw) ? raw : [raw]) as IDataObject[];
+	// one input item is one order: an item holding a list is refused below, not read as zero orders
+	const list: unknown[] = source === 'json' ? (raw as unknown[]) : [raw];
 	return list.map((order, k) => {
-		if (!order || typeof order !== 'object') throw new NodeOperationError(ctx.getNode(), `Order ${k + 1} is not an object.`, { itemIndex });
-		const clean: IDataObject = {};
-		for (const [name, value] of Object.entries(order)) {
-			if (name === 'category' || value === undefined || value === null || value === '') continue;
-			clean[name] = normaliseValue(ctx, itemIndex, name, value) as IDataObject[string];
+		try {
+			return checkBatchOrder(kind, order) as IDataObject;
+		} catch (error) {
+			throw new NodeOperationError(ctx.getNode(), `Order ${k + 1}: ${(error as Error).message}`, { itemIndex });
 		}
-		for (const name of REQUIRED[kind]) {
-			if (clean[name] === undefined) {
-				throw new NodeOperationError(ctx.getNode(), `Order ${k + 1}: "${name}" is required for a batch ${kind} but is missing.`, { itemIndex });
-			}
-		}
-		if (kind !== 'create' && clean.orderId === undefined && clean.orderLinkId === undefined) {
-			throw new NodeOperationError(ctx.getNode(), `Order ${k + 1}: give "orderId" or "orderLinkId" to ${kind} it.`, { itemIndex });
-		}
-		return clean;
 	});
 }
 

@@ -11,10 +11,9 @@ import {
 } from 'n8n-workflow';
 
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
-import { toDecimal } from '../transport/decimal';
-import { isDecimalString } from '../trading/decimalMath';
 import { writeOnce } from '../trading/writeOnce';
-import { DECIMAL_FIELDS } from './fields';
+import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
+import { checkValue } from './inputs';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec, Resource } from './types';
 
@@ -84,40 +83,51 @@ function refuse(ctx: IExecuteFunctions, itemIndex: number, message: string): Nod
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex });
 }
 
-/** Identifier fields: Bybit's character sets, checked here so a typo or an injected string never reaches the wire. */
-const IDENTIFIERS: Record<string, { pattern: RegExp; upper: boolean; what: string }> = {
-	symbol: { pattern: /^[A-Z0-9][A-Z0-9-]{1,59}$/, upper: true, what: 'a Bybit symbol such as BTCUSDT (letters, digits and -)' },
-	orderLinkId: { pattern: /^[A-Za-z0-9_-]{1,36}$/, upper: false, what: 'at most 36 letters, digits, - and _' },
-	coin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
-	baseCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as BTC' },
-	settleCoin: { pattern: /^[A-Z0-9]{1,20}$/, upper: true, what: 'a coin such as USDT' },
-};
+/** Option values of a field that are not numbers (e.g. positionIdx `auto`, resolved later): kept as they are. */
+function symbolicValues(field: INodeProperties | undefined): unknown[] {
+	return ((field?.options ?? []) as Array<{ value?: unknown }>).map((o) => o.value).filter((v) => typeof v === 'string' && !/^-?\d+$/.test(v));
+}
+
+/**
+ * A value in the JSON type Bybit documents for the field: integers as
+ * numbers (from options values or expressions that give text), booleans as
+ * true/false. Anything else is refused, naming the field.
+ */
+export function toWireType(ctx: IExecuteFunctions, itemIndex: number, name: string, value: unknown, type: WireType | undefined, field?: INodeProperties): unknown {
+	if (!type || type === 'string' || value === undefined || value === null || value === '') {
+		return type === 'string' && typeof value === 'number' ? String(value) : value;
+	}
+	if (symbolicValues(field).includes(value)) return value;
+	if (type === 'object' || type === 'jsonText') {
+		let parsed: unknown = value;
+		if (typeof value === 'string') {
+			try {
+				parsed = JSON.parse(value);
+			} catch {
+				throw refuse(ctx, itemIndex, `"${name}" is not valid JSON: give a JSON object such as {"key": "value"}.`);
+			}
+		}
+		if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw refuse(ctx, itemIndex, `"${name}" must be a JSON object such as {"key": "value"}.`);
+		return type === 'object' ? parsed : JSON.stringify(parsed);
+	}
+	if (type === 'integer') {
+		const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+		if (!Number.isSafeInteger(n)) throw refuse(ctx, itemIndex, `"${name}" must be a whole number, got ${JSON.stringify(value)?.slice(0, 40)}. Check the expression that sets it.`);
+		return n;
+	}
+	if (value === true || value === 'true') return true;
+	if (value === false || value === 'false') return false;
+	throw refuse(ctx, itemIndex, `"${name}" must be true or false, got ${JSON.stringify(value)?.slice(0, 40)}. Check the expression that sets it.`);
+}
 
 /** Normalises one value; throws (naming the field) on what Bybit would refuse or misread. */
-export function normaliseValue(ctx: IExecuteFunctions, itemIndex: number, name: string, value: unknown): unknown {
-	const id = IDENTIFIERS[name];
-	if (id && value !== undefined && value !== null && value !== '') {
-		if (typeof value !== 'string') throw refuse(ctx, itemIndex, `"${name}" must be text (${id.what}), got ${typeof value === 'object' ? 'an object' : typeof value}.`);
-		const text = id.upper ? value.trim().toUpperCase() : value.trim();
-		if (!id.pattern.test(text)) throw refuse(ctx, itemIndex, `"${name}" must be ${id.what}, got "${value.slice(0, 40)}".`);
-		return text;
+export function normaliseValue(ctx: IExecuteFunctions, itemIndex: number, name: string, value: unknown, type: WireType | undefined = WIRE_TYPES[name], field?: INodeProperties): unknown {
+	if (type) return toWireType(ctx, itemIndex, name, value, type, field);
+	try {
+		return checkValue(name, value);
+	} catch (error) {
+		throw refuse(ctx, itemIndex, (error as Error).message);
 	}
-	if (DECIMAL_FIELDS.has(name) && value !== undefined && value !== null && typeof value !== 'string' && typeof value !== 'number') {
-		const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : typeof value;
-		throw refuse(ctx, itemIndex, `"${name}" must be a decimal number such as 0.01, got ${got}. Check the expression that sets it.`);
-	}
-	if (typeof value === 'number') {
-		if (!Number.isFinite(value)) throw refuse(ctx, itemIndex, `"${name}" is ${value}: it must be a finite number. Check the expression that sets it.`);
-		return DECIMAL_FIELDS.has(name) ? toDecimal(value) : value;
-	}
-	if (typeof value === 'string' && DECIMAL_FIELDS.has(name)) {
-		const trimmed = value.trim();
-		if (trimmed && !isDecimalString(trimmed)) {
-			throw refuse(ctx, itemIndex, `"${name}" must be a decimal number such as 0.01, got "${value.slice(0, 40)}".`);
-		}
-		return trimmed;
-	}
-	return value;
 }
 
 /** A value of an options field must be one of its options (an expression can produce anything). */
@@ -128,7 +138,12 @@ function checkChoice(ctx: IExecuteFunctions, itemIndex: number, field: INodeProp
 	const match = options.find((o) => o.value === value || String(o.value) === String(value));
 	if (match) return match.value;
 	const allowed = options.map((o) => String(o.value)).join(', ');
-	throw refuse(ctx, itemIndex, `"${field.name}" must be one of ${allowed}; got "${String(value).slice(0, 40)}".`);
+	const when = Object.entries(field.displayOptions?.show ?? {})
+		.filter(([dep]) => dep !== 'resource' && dep !== 'operation')
+		.map(([dep, values]) => ` when ${dep.replace(/^\//, '')} is ${(values as unknown[]).map(String).join(' or ')}`)
+		.join(' and');
+	const got = value !== null && typeof value === 'object' ? (Array.isArray(value) ? 'a list' : 'an object') : `"${String(value).slice(0, 40)}"`;
+	throw refuse(ctx, itemIndex, `"${field.name}" must be one of ${allowed}${when}; got ${got}. Choose one of these${when ? ', or change the setting it depends on' : ''}.`);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -140,29 +155,34 @@ const CONTROL_FIELDS = new Set(['returnAll', 'limit', 'additionalFields', 'optio
 /** Reads a spec's parameters into Bybit's request fields (additional fields flattened, empty values dropped). */
 export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemIndex: number): IDataObject {
 	const params: IDataObject = { ...(spec.fixed ?? {}) };
-	const take = (name: string, value: unknown, required: boolean) => {
-		const v = normaliseValue(ctx, itemIndex, name, value);
+	const take = (name: string, value: unknown, required: boolean, field?: INodeProperties) => {
+		const v = normaliseValue(ctx, itemIndex, name, value, spec.wireTypes?.[name] ?? WIRE_TYPES[name], field);
 		if (isEmpty(v)) {
 			if (required) throw refuse(ctx, itemIndex, `"${name}" is required for ${spec.name} but is empty. Set it in the node or in the expression that feeds it.`);
 			return;
 		}
-		if (typeof v === 'number' && v === 0 && ['startTime', 'endTime'].includes(name)) return;
+		if (v === 0 && TIME_FIELDS.has(name)) return;
 		params[name] = v as IDataObject[string];
 	};
 	for (const field of spec.fields) {
 		if (field.type === 'notice' || CONTROL_FIELDS.has(field.name)) continue;
 		if (field.displayOptions?.show && !visible(ctx, field, itemIndex)) continue;
 		const value = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
-		take(field.name, checkChoice(ctx, itemIndex, field, value), field.required === true);
+		take(field.name, checkChoice(ctx, itemIndex, field, value), field.required === true, field);
 	}
 	const extraField = spec.fields.find((f) => f.name === 'additionalFields');
 	const extra = extraField ? (ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject) : {};
+	if (!extra || typeof extra !== 'object' || Array.isArray(extra)) throw refuse(ctx, itemIndex, '"additionalFields" must be an object of field names and values.');
 	const extraDefs = new Map(((extraField?.options ?? []) as INodeProperties[]).map((f) => [f.name, f]));
 	for (const [name, value] of Object.entries(extra)) {
 		const plain = value && typeof value === 'object' && '__rl' in (value as IDataObject) ? (value as IDataObject).value : value;
 		const def = extraDefs.get(name);
+		if (!def && extraField) {
+			const known = [...extraDefs.keys()].join(', ');
+			throw refuse(ctx, itemIndex, `"${name.slice(0, 40)}" is not one of ${spec.name}'s Additional Fields. Remove it or correct its name (fields: ${known}).`);
+		}
 		if (def && !appliesTo(ctx, itemIndex, def, params.category, plain)) continue;
-		take(name, def ? checkChoice(ctx, itemIndex, def, plain) : plain, false);
+		take(name, def ? checkChoice(ctx, itemIndex, def, plain) : plain, false, def);
 	}
 	return params;
 }
@@ -202,11 +222,14 @@ export async function executeSpec(this: IExecuteFunctions, spec: OperationSpec, 
 	if (spec.idempotency && spec.method === 'POST') return await writeOnce(this, spec.path, params, spec.idempotency, itemIndex);
 	const req = { method: spec.method, path: spec.path, itemIndex, qs: spec.method === 'GET' ? params : undefined, body: spec.method === 'POST' ? params : undefined };
 	if (!spec.list) return await bybitApiRequest.call(this, req);
-	if (!spec.list.pageSize) {
+	if (!spec.list.pageSize && !spec.list.cursor) {
+		const returnAll = this.getNodeParameter('returnAll', itemIndex, true) as boolean;
+		const wanted = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+		const max = spec.list.maxLimit && (spec.list.maxLimit[String(params.category)] ?? spec.list.maxLimit['*']);
+		if (max) req.qs = { ...params, limit: wanted === undefined ? max : Math.min(wanted, max) };
 		const result = await bybitApiRequest.call(this, req);
 		const rows = (result[spec.list.listKey] as IDataObject[] | undefined) ?? [];
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, true) as boolean;
-		return returnAll ? rows : rows.slice(0, this.getNodeParameter('limit', itemIndex, rows.length) as number);
+		return wanted === undefined ? rows : rows.slice(0, wanted);
 	}
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);

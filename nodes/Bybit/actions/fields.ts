@@ -20,6 +20,29 @@ export const DECIMAL_FIELDS = new Set([
 	'slippageTolerance', 'target', 'quoteAmount', 'balancePercent', 'riskPercent', 'stopDistance',
 ]);
 
+/**
+ * Wire types of Bybit's non-string request fields (docs: "integer" /
+ * "boolean"). The engine sends these as JSON numbers and booleans whatever
+ * the parameter's UI type (options values are strings, expressions give
+ * text). `object`: a JSON object (given as JSON text or an object);
+ * `jsonText`: a JSON document sent as a string. A spec overrides a name
+ * whose type differs on its endpoint (`OperationSpec.wireTypes`).
+ */
+export type WireType = 'integer' | 'boolean' | 'string' | 'object' | 'jsonText';
+export const WIRE_TYPES: Readonly<Record<string, WireType>> = {
+	positionIdx: 'integer', tradeMode: 'integer', mode: 'integer', autoAddMargin: 'integer', triggerDirection: 'integer',
+	isLeverage: 'integer', timeWindow: 'integer', forceChain: 'integer', feeType: 'integer', withdrawType: 'integer',
+	openOnly: 'integer', withBonus: 'integer', withTransferSafeAmount: 'integer', withLtvTransferSafeAmount: 'integer',
+	limit: 'integer', startTime: 'integer', endTime: 'integer', start: 'integer', end: 'integer', timestamp: 'integer',
+	reduceOnly: 'boolean', closeOnTrigger: 'boolean', mmp: 'boolean', rpiTakerAccess: 'boolean',
+	beneficiary: 'object', questionnaire: 'jsonText',
+	// documented as strings although their values look like numbers
+	interval: 'string', bboLevel: 'string',
+};
+
+/** Millisecond time fields: 0 means "not set" in the UI and is never sent. */
+export const TIME_FIELDS = new Set(['startTime', 'endTime', 'start', 'end']);
+
 export function category(allowed: Category[], options: { required?: boolean; def?: Category } = {}): INodeProperties {
 	// generated per operation, so the default is computed (the description test checks it is one of the options)
 	return Object.assign(

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../transport';
-import { additional, category, choice, ms, returnAllOrLimit, symbol, text, TIME_RANGE } from './fields';
+import { additional, category, choice, forCategories, ms, returnAllOrLimit, symbol, text, TIME_RANGE, type Category } from './fields';
 import type { OperationSpec } from './types';
 
 const KLINE_INTERVALS: Array<[string, string]> = [
@@ -17,6 +17,13 @@ const KLINE_PATHS: Record<string, string> = {
 	premiumIndex: '/v5/market/premium-index-price-kline',
 };
 
+const KLINE_CATEGORIES: Array<[string, Category[]]> = [
+	['last', ['linear', 'inverse', 'spot']],
+	['mark', ['linear', 'inverse', 'option']],
+	['index', ['linear', 'inverse']],
+	['premiumIndex', ['linear']],
+];
+
 const KLINE_COLUMNS = ['startTime', 'open', 'high', 'low', 'close', 'volume', 'turnover'];
 
 export const marketSpecs: OperationSpec[] = [
@@ -28,7 +35,8 @@ export const marketSpecs: OperationSpec[] = [
 		resource: 'market', operation: 'getKline', name: 'Get Kline', action: 'Get candles',
 		description: 'Get candles (klines) of last, mark, index or premium index price', method: 'GET', path: '/v5/market/kline', docs: 'market/kline',
 		fields: [
-			category(['linear', 'inverse', 'spot']),
+			// one Category per price type: each offers only the categories Bybit serves for it (docs: market/kline, mark-kline, index-kline, premium-index-kline)
+			...KLINE_CATEGORIES.map(([priceType, allowed]) => ({ ...category(allowed), displayOptions: { show: { priceType: [priceType] } } })),
 			symbol(),
 			choice('Interval', 'interval', KLINE_INTERVALS, '60', 'Candle length', true),
 			choice('Price Type', 'priceType', [['Last Price', 'last'], ['Mark Price', 'mark'], ['Index Price', 'index'], ['Premium Index Price', 'premiumIndex']], 'last', 'Which price the candles are built from'),
@@ -38,7 +46,8 @@ export const marketSpecs: OperationSpec[] = [
 		],
 		async run(i, params) {
 			const { priceType = 'last', ...qs } = params;
-			qs.limit = this.getNodeParameter('limit', i, 50) as number;
+			// option mark-price klines: at most 500 per request (docs: market/mark-kline)
+			qs.limit = Math.min(this.getNodeParameter('limit', i, 50) as number, qs.category === 'option' ? 500 : 1000);
 			const result = await bybitApiRequest.call(this, { method: 'GET', path: KLINE_PATHS[priceType as string] ?? KLINE_PATHS.last, qs, itemIndex: i });
 			const rows = (result.list as string[][] | undefined) ?? [];
 			if (!this.getNodeParameter('simplify', i, true)) return rows.map((row) => ({ symbol: result.symbol, category: result.category, kline: row }));
@@ -57,12 +66,17 @@ export const marketSpecs: OperationSpec[] = [
 		resource: 'market', operation: 'getRecentTrades', name: 'Get Recent Trades', action: 'Get recent public trades',
 		description: 'Get the most recent public trades (not a history: spot up to 60, others up to 1000)', method: 'GET', path: '/v5/market/recent-trade', docs: 'market/recent-trade',
 		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(false), ...returnAllOrLimit(1000), additional([text('Base Coin', 'baseCoin', 'Option only, default BTC'), { displayName: 'Option Type', name: 'optionType', type: 'options', options: [{ name: 'Call', value: 'Call' }, { name: 'Put', value: 'Put' }], default: 'Call' }])],
-		list: { listKey: 'list' },
+		// no cursor: one request of up to 60 (spot) or 1,000 trades; without limit Bybit returns 60 / 500
+		list: { listKey: 'list', maxLimit: { spot: 60, '*': 1000 } },
 	},
 	{
 		resource: 'market', operation: 'getInstrumentsInfo', name: 'Get Instruments Info', action: 'Get instruments info',
 		description: 'Get instrument specifications: tick size, quantity step, limits', method: 'GET', path: '/v5/market/instruments-info', docs: 'market/instrument',
-		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(false), ...returnAllOrLimit(1000), additional([text('Base Coin', 'baseCoin', 'Filter by base coin (not spot)'), choice('Status', 'status', [['Pre-Launch', 'PreLaunch'], ['Trading', 'Trading'], ['Delivering', 'Delivering']], 'Trading', 'Instrument status')])],
+		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(false), ...returnAllOrLimit(1000), additional([
+			text('Base Coin', 'baseCoin', 'Filter by base coin (not spot)'),
+			choice('Status', 'status', [['Pre-Launch', 'PreLaunch'], ['Trading', 'Trading'], ['Delivering', 'Delivering'], ['Closed', 'Closed']], 'Trading', 'Instrument status (default: Trading; options: Pre-Launch, Trading and Delivering)'),
+			forCategories(['linear', 'inverse', 'spot'], choice('Symbol Type', 'symbolType', [['Innovation (Linear)', 'innovation'], ['Adventure (Spot)', 'adventure'], ['xStocks (Spot)', 'xstocks'], ['Commodity (Linear)', 'commodity'], ['Stock (Linear)', 'stock'], ['Forex (Linear)', 'forex']], 'innovation', 'The region or zone a symbol belongs to (linear, inverse and spot)')),
+		])],
 		list: { listKey: 'list', pageSize: 1000 },
 	},
 	{
@@ -75,7 +89,8 @@ export const marketSpecs: OperationSpec[] = [
 		resource: 'market', operation: 'getFundingRateHistory', name: 'Get Funding Rate History', action: 'Get funding rate history',
 		description: 'Get historical funding rates of a perpetual', method: 'GET', path: '/v5/market/funding/history', docs: 'market/history-fund-rate',
 		fields: [category(['linear', 'inverse']), symbol(), ...returnAllOrLimit(200), additional(TIME_RANGE)],
-		list: { listKey: 'list' },
+		// no cursor: one request of up to 200 rates (page back with End Time)
+		list: { listKey: 'list', maxLimit: { '*': 200 } },
 	},
 	{
 		resource: 'market', operation: 'getOpenInterest', name: 'Get Open Interest', action: 'Get open interest',
@@ -88,6 +103,7 @@ export const marketSpecs: OperationSpec[] = [
 		description: 'Get options historical volatility', method: 'GET', path: '/v5/market/historical-volatility', docs: 'market/iv',
 		fields: [additional([text('Base Coin', 'baseCoin', 'Default BTC'), text('Quote Coin', 'quoteCoin', 'USD (default) or USDT'), { displayName: 'Period', name: 'period', type: 'number', default: 7, description: 'Period in days' }, ms('Start Time', 'startTime', 'Start'), ms('End Time', 'endTime', 'End')])],
 		fixed: { category: 'option' },
+		wireTypes: { period: 'integer' },
 		async run(i, params) {
 			// non-standard envelope: result is an array, category at the top level
 			const result = (await bybitApiRequest.call(this, { method: 'GET', path: '/v5/market/historical-volatility', qs: params, itemIndex: i })) as unknown;
@@ -102,7 +118,7 @@ export const marketSpecs: OperationSpec[] = [
 	{
 		resource: 'market', operation: 'getRiskLimit', name: 'Get Risk Limit', action: 'Get risk limits',
 		description: 'Get risk limit tiers', method: 'GET', path: '/v5/market/risk-limit', docs: 'market/risk-limit',
-		fields: [category(['linear', 'inverse']), symbol(false), ...returnAllOrLimit(1000)], list: { listKey: 'list', pageSize: 15 },
+		fields: [category(['linear', 'inverse']), symbol(false), ...returnAllOrLimit(1000)], list: { listKey: 'list', cursor: true },
 	},
 	{
 		resource: 'market', operation: 'getDeliveryPrice', name: 'Get Delivery Price', action: 'Get delivery prices',

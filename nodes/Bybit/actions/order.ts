@@ -13,6 +13,7 @@ const NOT_OPTION = ['linear', 'inverse', 'spot'];
 const SPOT = ['spot'];
 const OPTION = ['option'];
 
+const ORDER_FILTER_ALL: Array<[string, string]> = [['Bidirectional TP/SL Order (Spot)', 'BidirectionalTpslOrder'], ['OCO Order (Spot)', 'OcoOrder'], ['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']];
 const ORDER_ID = text('Order ID', 'orderId', 'Bybit\'s order ID. Either this or the Order Link ID is required.');
 const ORDER_LINK_ID = text('Order Link ID', 'orderLinkId', 'Your own order ID (max 36 characters: letters, digits, - and _)');
 
@@ -29,7 +30,10 @@ const TPSL_FIELDS = [
 ];
 
 export const CREATE_ADDITIONAL = [
-	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly']], 'GTC', 'How long the order stays open (market orders are always IOC)'),
+	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly'], ['Retail Price Improvement (RPI)', 'RPI']], 'GTC', 'How long the order stays open (market orders are always IOC; RPI: post-only, for eligible market makers)'),
+	flag('RPI Taker Access', 'rpiTakerAccess', 'Whether the order may match against Retail Price Improvement (RPI) quotes'),
+	forCategories(DERIV, choice('BBO Side Type', 'bboSideType', [['Counterparty', 'Counterparty'], ['Queue', 'Queue']], 'Queue', 'Price the limit order at the best bid/offer: Queue = same side as the order, Counterparty = opposite side (linear, inverse)')),
+	forCategories(DERIV, choice('BBO Level', 'bboLevel', [['1', '1'], ['2', '2'], ['3', '3'], ['4', '4'], ['5', '5']], '1', 'Order book level used with BBO Side Type (linear, inverse)')),
 	forCategories(NOT_SPOT, flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)')),
 	forCategories(DERIV, flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)')),
 	forCategories(NOT_OPTION, decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value')),
@@ -118,24 +122,24 @@ export const orderSpecs: OperationSpec[] = [
 	{
 		resource: 'order', operation: 'cancelAll', name: 'Cancel All', action: 'Cancel all orders',
 		description: 'Cancel all open orders of a symbol, base coin or settle coin', method: 'POST', path: '/v5/order/cancel-all', docs: 'order/cancel-all', write: true,
-		fields: [category([...ALL]), symbol(false, 'Symbol (linear and inverse need a symbol, base coin or settle coin)'), additional([text('Base Coin', 'baseCoin', 'Cancel all orders of this base coin'), text('Settle Coin', 'settleCoin', 'Cancel all orders of this settle coin'), choice('Order Filter', 'orderFilter', [['Open Order', 'OpenOrder'], ['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Which kind of orders to cancel'), choice('Stop Order Type', 'stopOrderType', [['Stop', 'Stop']], 'Stop', 'Cancel only conditional orders of this type')])],
+		fields: [category([...ALL]), symbol(false, 'Symbol (linear and inverse need a symbol, base coin or settle coin)'), additional([text('Base Coin', 'baseCoin', 'Cancel all orders of this base coin'), text('Settle Coin', 'settleCoin', 'Cancel all orders of this settle coin'), choice('Order Filter', 'orderFilter', [['Open Order', 'OpenOrder'], ...ORDER_FILTER_ALL], 'Order', 'Which kind of orders to cancel (spot: Order, TP/SL, Stop, OCO, Bidirectional TP/SL; linear/inverse: Order, StopOrder, Open Order; option: Order, StopOrder)'), choice('Stop Order Type', 'stopOrderType', [['Stop', 'Stop']], 'Stop', 'Cancel only conditional orders of this type')])],
 	},
 	{
 		resource: 'order', operation: 'getOpenOrders', name: 'Get Open Orders', action: 'Get open orders',
 		description: 'Get open and recently closed orders', method: 'GET', path: '/v5/order/realtime', docs: 'order/open-order',
-		fields: [category([...ALL]), symbol(false, 'Symbol (linear needs a symbol, base coin or settle coin)'), ...returnAllOrLimit(50), additional([text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin, e.g. USDT'), ORDER_ID, ORDER_LINK_ID, choice('Open Only', 'openOnly', [['Open Orders (0)', 0], ['Recently Closed Orders (1)', 1]], 0, 'Which orders to return'), choice('Order Filter', 'orderFilter', [['Order', 'Order'], ['StopOrder', 'StopOrder'], ['TP/SL Order', 'tpslOrder']], 'Order', 'Kind of order')])],
+		fields: [category([...ALL]), symbol(false, 'Symbol (linear needs a symbol, base coin or settle coin)'), ...returnAllOrLimit(50), additional([text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin, e.g. USDT'), ORDER_ID, ORDER_LINK_ID, choice('Open Only', 'openOnly', [['Open Orders (0)', 0], ['Recently Closed Orders (1)', 1]], 0, 'Which orders to return'), choice('Order Filter', 'orderFilter', ORDER_FILTER_ALL, 'Order', 'Kind of order (default: all kinds)')])],
 		list: { listKey: 'list', pageSize: 50 },
 	},
 	{
 		resource: 'order', operation: 'getOrderHistory', name: 'Get Order History', action: 'Get order history',
 		description: 'Get closed orders (7-day windows)', method: 'GET', path: '/v5/order/history', docs: 'order/order-list',
-		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(50), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin'), choice('Order Status', 'orderStatus', [['Cancelled', 'Cancelled'], ['Deactivated', 'Deactivated'], ['Filled', 'Filled'], ['New', 'New'], ['Partially Filled', 'PartiallyFilled'], ['Rejected', 'Rejected'], ['Triggered', 'Triggered'], ['Untriggered', 'Untriggered']], 'Filled', 'Only orders in this status'), ...TIME_RANGE])],
+		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(50), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), text('Settle Coin', 'settleCoin', 'Settle coin'), choice('Order Status', 'orderStatus', [['Cancelled', 'Cancelled'], ['Deactivated', 'Deactivated'], ['Filled', 'Filled'], ['New', 'New'], ['Partially Filled', 'PartiallyFilled'], ['Partially Filled Canceled (Spot)', 'PartiallyFilledCanceled'], ['Rejected', 'Rejected'], ['Triggered', 'Triggered'], ['Untriggered', 'Untriggered']], 'Filled', 'Only orders in this status'), choice('Order Filter', 'orderFilter', ORDER_FILTER_ALL, 'Order', 'Kind of order (default: all kinds)'), ...TIME_RANGE])],
 		list: { listKey: 'list', pageSize: 50 },
 	},
 	{
 		resource: 'order', operation: 'getExecutions', name: 'Get Executions', action: 'Get trade executions',
 		description: 'Get your fills (trade history, 7-day windows)', method: 'GET', path: '/v5/execution/list', docs: 'order/execution',
-		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(100), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), choice('Exec Type', 'execType', [['Adl Trade', 'AdlTrade'], ['Bust Trade', 'BustTrade'], ['Delivery', 'Delivery'], ['Funding', 'Funding'], ['Settle', 'Settle'], ['Trade', 'Trade']], 'Trade', 'Only executions of this type'), ...TIME_RANGE])],
+		fields: [category([...ALL]), symbol(false), ...returnAllOrLimit(100), additional([ORDER_ID, ORDER_LINK_ID, text('Base Coin', 'baseCoin', 'Base coin'), forCategories(NOT_SPOT, text('Settle Coin', 'settleCoin', 'Settle coin, e.g. USDT (linear, inverse, option)')), choice('Exec Type', 'execType', [['Adl Trade', 'AdlTrade'], ['Block Trade', 'BlockTrade'], ['Bust Trade', 'BustTrade'], ['Corporate Action', 'CorporateAction'], ['Delivery', 'Delivery'], ['Funding', 'Funding'], ['Future Spread', 'FutureSpread'], ['Move Position', 'MovePosition'], ['Settle', 'Settle'], ['Trade', 'Trade']], 'Trade', 'Only executions of this type'), ...TIME_RANGE])],
 		list: { listKey: 'list', pageSize: 100 },
 	},
 	{

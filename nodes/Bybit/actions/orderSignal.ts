@@ -12,10 +12,14 @@ import { ageProblem, intentOf, orderLinkIdFromAlert, parseAlert, secretMatches, 
 import { currentPrice, instrumentFilters } from '../trading/instruments';
 import { qtyProblem, roundQty, SizingError } from '../trading/sizing';
 import { category, choice, decimal, text } from './fields';
+import { MAX_DECIMAL_LENGTH } from './inputs';
 import { prepareCreate, runCreate, type QtyType } from './orderSizing';
 import type { OperationSpec } from './types';
 
 type SignalQty = QtyType | 'alert';
+
+const SYMBOL = /^[A-Z0-9][A-Z0-9-]{1,59}$/;
+const LINK_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 function alertWithoutSecret(alert: TradingViewAlert): IDataObject {
 	const { secret, ...rest } = alert;
@@ -46,11 +50,11 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 		return;
 	}
 	const given = qtyType === 'alert' ? alert.contracts : String(params.qty ?? '');
-	if (!given || !D.isDecimalString(given) || !D.isPositive(given)) {
+	if (!given || given.length > MAX_DECIMAL_LENGTH || !D.isDecimalString(given) || !D.isPositive(given)) {
 		throw new SignalError(
 			qtyType === 'alert'
-				? `The alert has no usable contracts ("${given ?? ''}"). Add "contracts": "{{strategy.order.contracts}}" to the alert or choose another Quantity Type.`
-				: `"qty" must be a positive decimal, got "${given}".`,
+				? `The alert has no usable contracts ("${(given ?? '').slice(0, 40)}"): "contracts" must be a positive decimal. Add "contracts": "{{strategy.order.contracts}}" to the alert or choose another Quantity Type.`
+				: `"qty" must be a positive decimal, got "${(given ?? '').slice(0, 40)}".`,
 		);
 	}
 	const cat = String(body.category);
@@ -141,8 +145,14 @@ export const createFromSignalSpec: OperationSpec = {
 			const alert = readAlert(params);
 			const ticker = symbolFromTicker(String(params.symbol ?? '') || alert.ticker || '');
 			if (!ticker) throw new SignalError('No symbol: set Symbol in the node or add "ticker": "{{ticker}}" to the alert.');
+			if (!SYMBOL.test(ticker)) {
+				throw new SignalError(`"ticker" must name a Bybit symbol such as BYBIT:BTCUSDT.P or BTCUSDT (letters, digits and -), got "${ticker.slice(0, 40)}".`);
+			}
 			const intent = intentOf(alert);
 			const linkId = orderLinkIdFromAlert(alert, String(params.linkIdPrefix || 'tv'));
+			if (!LINK_ID.test(linkId)) {
+				throw new SignalError(`"linkIdPrefix" must be letters, digits, - and _ (an orderLinkId is at most 36 of them), got "${String(params.linkIdPrefix).slice(0, 40)}".`);
+			}
 			const result = await act(this, i, params, alert, intent, ticker, linkId, params.dryRun === true);
 			return { intent: intent.intent, symbol: ticker, orderLinkId: linkId, ...result, alert: alertWithoutSecret(alert) };
 		} catch (error) {

@@ -7,20 +7,21 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { bybitApiRequest, checkGuardrails } from '../transport';
+import { checkGuardrails } from '../transport';
 import * as D from '../trading/decimalMath';
 import { createOrderOnce } from '../trading/orderCreate';
 import { positionSettings, resolvePositionIdx } from './positionIdx';
+import { balanceQty, fetchMarginMode, fetchWallet, riskQty, usdPriceOf } from '../trading/balances';
 import { currentPrice, instrumentFilters } from '../trading/instruments';
 import {
+	pnlCoin,
 	priceFromPercent,
 	priceFromTicks,
-	qtyFromBalancePercent,
 	qtyFromQuote,
-	qtyFromRisk,
 	qtyProblem,
 	roundPrice,
 	SizingError,
+	spendCoin,
 	type InstrumentFilters,
 	type PriceKind,
 } from '../trading/sizing';
@@ -36,11 +37,6 @@ const PRICE_FIELDS: Array<[string, PriceKind]> = [
 	['slLimitPrice', 'stopLoss'],
 ];
 
-async function wallet(ctx: IExecuteFunctions, i: number): Promise<IDataObject> {
-	const result = await bybitApiRequest.call(ctx, { method: 'GET', path: '/v5/account/wallet-balance', qs: { accountType: 'UNIFIED' }, itemIndex: i });
-	return ((result.list as IDataObject[] | undefined) ?? [])[0] ?? {};
-}
-
 async function leverageOf(ctx: IExecuteFunctions, body: IDataObject, i: number): Promise<string> {
 	if (body.category === 'spot' || body.category === 'option') return '1';
 	const rows = await positionSettings(ctx, String(body.category), String(body.symbol), i);
@@ -49,22 +45,37 @@ async function leverageOf(ctx: IExecuteFunctions, body: IDataObject, i: number):
 	return String(row?.leverage ?? '1');
 }
 
+/** An inverse contract's coin is its base coin, priced in USD by the contract's index price (used only when the wallet has no row for it). */
+async function fallbackPrice(ctx: IExecuteFunctions, f: InstrumentFilters, coin: string, i: number): Promise<string | undefined> {
+	if (f.category !== 'inverse' || coin !== (f.settleCoin || f.baseCoin)) return undefined;
+	return await currentPrice(ctx, 'inverse', f.symbol, 'indexPrice', i);
+}
+
+/**
+ * Balance and risk sizing in the coin the order is counted in (see
+ * trading/balances.ts for which wallet fields, per Bybit's docs).
+ */
 async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObject, f: InstrumentFilters, price: string, i: number): Promise<string> {
 	const value = String(body.qty);
+	const side = body.side === 'Sell' ? 'Sell' : 'Buy';
 	switch (qtyType) {
 		case 'base':
 			return value;
 		case 'quote':
 			return qtyFromQuote(value, price, f);
 		case 'balancePercent': {
-			const w = await wallet(ctx, i);
-			const available = String(w.totalAvailableBalance ?? '0');
-			return qtyFromBalancePercent(available, value, await leverageOf(ctx, body, i), price, f);
+			const coin = spendCoin(f, side);
+			const w = await fetchWallet(ctx, i);
+			if (f.category === 'spot') return balanceQty(w, 'REGULAR_MARGIN', value, '1', price, f, side);
+			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
+			return balanceQty(w, await fetchMarginMode(ctx, i), value, await leverageOf(ctx, body, i), price, f, side, fallback);
 		}
 		case 'risk': {
 			if (!body.stopLoss) throw new SizingError('Risk sizing needs a Stop Loss (Additional Fields): the quantity is the risk divided by the distance to the stop.');
-			const w = await wallet(ctx, i);
-			return qtyFromRisk(String(w.totalEquity ?? '0'), value, price, String(body.stopLoss), f);
+			const coin = pnlCoin(f);
+			const w = await fetchWallet(ctx, i);
+			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
+			return riskQty(w, value, price, String(body.stopLoss), f, fallback);
 		}
 	}
 }

@@ -2,10 +2,11 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
 import { breakevenStop, closeAll, closePosition, flipPosition, setTargetPosition } from '../trading/positionOps';
-import { additional, category, choice, decimal, POSITION_IDX, returnAllOrLimit, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
+import { additional, category, choice, decimal, forCategories, POSITION_IDX, returnAllOrLimit, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec } from './types';
 
+const DERIV = ['linear', 'inverse'];
 const SIDE_IDX = choice('Position', 'positionIdx', [['All (One-Way or Both Hedge Sides)', 'all'], ['Hedge Long Side (1)', '1'], ['Hedge Short Side (2)', '2']], 'all', 'Which position of the symbol');
 const idxOf = (value: unknown) => (value === undefined || value === 'all' || value === '' ? undefined : Number(value));
 
@@ -38,8 +39,10 @@ export const positionSpecs: OperationSpec[] = [
 		fields: [
 			category(['linear', 'inverse', 'option']),
 			symbol(),
-			choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: the whole position; Partial: a size you give (limit TP/SL allowed)', true),
-			{ ...POSITION_IDX, description: 'Position to set it on. Auto works in one-way mode; in hedge mode choose 1 (long) or 2 (short).' },
+			{ ...choice('TP/SL Mode', 'tpslMode', [['Full', 'Full'], ['Partial', 'Partial']], 'Full', 'Full: the whole position; Partial: a size you give (limit TP/SL allowed)', true), displayOptions: { show: { category: DERIV } } },
+			// options allow Full only (docs: position/trading-stop)
+			{ ...choice('TP/SL Mode', 'tpslMode', [['Full', 'Full']], 'Full', 'Options support Full (the whole position) only', true), displayOptions: { show: { category: ['option'] } } },
+			{ ...POSITION_IDX, description: 'Position to set it on. Auto works in one-way mode; in hedge mode choose 1 (long) or 2 (short).', displayOptions: { show: { category: DERIV } } },
 			decimal('Take Profit', 'takeProfit', 'Take-profit price ("0" removes it)'),
 			decimal('Stop Loss', 'stopLoss', 'Stop-loss price ("0" removes it)'),
 			additional([
@@ -47,16 +50,19 @@ export const positionSpecs: OperationSpec[] = [
 				decimal('Active Price', 'activePrice', 'Price at which the trailing stop activates'),
 				choice('TP Trigger By', 'tpTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the take-profit'),
 				choice('SL Trigger By', 'slTriggerBy', TRIGGER_BY, 'LastPrice', 'Price that triggers the stop-loss'),
-				decimal('TP Size', 'tpSize', 'Partial mode: size to take profit on'),
-				decimal('SL Size', 'slSize', 'Partial mode: size to stop out'),
-				decimal('TP Limit Price', 'tpLimitPrice', 'Partial mode, limit TP'),
-				decimal('SL Limit Price', 'slLimitPrice', 'Partial mode, limit SL'),
-				choice('TP Order Type', 'tpOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the take-profit'),
-				choice('SL Order Type', 'slOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the stop-loss'),
+				forCategories(DERIV, decimal('TP Size', 'tpSize', 'Partial mode: size to take profit on')),
+				forCategories(DERIV, decimal('SL Size', 'slSize', 'Partial mode: size to stop out')),
+				forCategories(DERIV, decimal('TP Limit Price', 'tpLimitPrice', 'Partial mode, limit TP')),
+				forCategories(DERIV, decimal('SL Limit Price', 'slLimitPrice', 'Partial mode, limit SL')),
+				forCategories(DERIV, choice('TP Order Type', 'tpOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the take-profit')),
+				forCategories(DERIV, choice('SL Order Type', 'slOrderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Order type of the stop-loss')),
 			]),
 		],
 		async run(i, params) {
-			if (params.positionIdx === 'auto') {
+			if (params.category === 'option') {
+				// options have no hedge mode: Bybit documents positionIdx as required, and it is 0 (one-way)
+				params.positionIdx = 0;
+			} else if (params.positionIdx === 'auto') {
 				// trading-stop has no side: Auto works in one-way mode; in hedge mode the side must be explicit
 				const probe: IDataObject = { category: params.category, symbol: params.symbol, side: 'Buy', positionIdx: 'auto' };
 				await resolvePositionIdx(this, probe, i);

@@ -1,14 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { IdempotencySpec } from '../trading/writeOnce';
+import type { WireType } from './fields';
 
 export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user';
 
 export interface ListOutput {
 	/** Where the rows are in `result` (`list`, or `rows` for asset records). */
 	listKey: string;
-	/** Largest page Bybit serves for this endpoint; absent = the endpoint does not paginate. */
+	/** Largest page Bybit serves for this endpoint (sent as `limit`); absent = no `limit` per page. */
 	pageSize?: number;
+	/** Pages by `cursor` without a `limit` parameter (e.g. risk-limit): every page is read, then cut to Limit. */
+	cursor?: boolean;
+	/**
+	 * One request (no cursor) with a `limit` parameter: its maximum per
+	 * category (`'*'` for the others). Return All sends the maximum, else
+	 * min(Limit, maximum).
+	 */
+	maxLimit?: Record<string, number>;
 }
 
 /**
@@ -36,6 +45,8 @@ export interface OperationSpec {
 	 * resolved by looking the id up (see trading/writeOnce.ts).
 	 */
 	idempotency?: IdempotencySpec;
+	/** Wire types of this endpoint's fields where they differ from `WIRE_TYPES` (fields.ts). */
+	wireTypes?: Record<string, WireType>;
 	/** Fixed values sent with every request of this operation. */
 	fixed?: IDataObject;
 	run?: (this: IExecuteFunctions, itemIndex: number, params: IDataObject) => Promise<IDataObject | IDataObject[]>;

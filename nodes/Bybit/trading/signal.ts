@@ -97,7 +97,8 @@ function normaliseKeys(raw: Record<string, unknown>): TradingViewAlert {
 	const alert: TradingViewAlert = {};
 	for (const [key, value] of Object.entries(raw)) {
 		if (value === undefined || value === null || typeof value === 'object') continue;
-		const target = ALIASES[key.trim().toLowerCase()];
+		const name = key.trim().toLowerCase();
+		const target = Object.prototype.hasOwnProperty.call(ALIASES, name) ? ALIASES[name] : undefined;
 		if (target) alert[target] = valueText(target, value);
 	}
 	return alert;

@@ -79,27 +79,91 @@ export function qtyFromQuote(amount: string, price: string, f: InstrumentFilters
 	return roundQty(D.div(amount, price), f);
 }
 
-/**
- * Quantity using `percent` of the available balance; for derivatives the
- * margin is multiplied by the leverage (10% of 1000 USDT at 5x = 500 USDT of notional).
- */
-export function qtyFromBalancePercent(available: string, percent: string, leverage: string, price: string, f: InstrumentFilters): string {
-	if (!D.isPositive(percent) || D.compare(percent, '100') > 0) {
-		throw new SizingError(`The balance percentage must be above 0 and at most 100, got ${percent}.`);
-	}
-	const margin = D.div(D.mul(available, percent), '100');
-	const notional = f.category === 'spot' ? margin : D.mul(margin, leverage || '1');
-	return qtyFromQuote(notional, price, f);
+/** An amount of one coin. Sizing refuses an amount in another coin than the order's: that is how USD got used as BTC. */
+export interface Amount {
+	amount: string;
+	coin: string;
+}
+
+function coinOrRefuse(coin: string | undefined, what: string, f: InstrumentFilters): string {
+	if (!coin) throw new SizingError(`Bybit's instrument info for ${f.symbol} names no ${what}, so the order cannot be sized in it. Use Base Quantity.`);
+	return coin;
 }
 
 /**
- * Quantity that loses `riskPercent` of `equity` if the stop is hit:
- * qty = equity x risk% / |entry - stop| (inverse: contracts = risk x entry x stop / |entry - stop|).
+ * The coin an order's profit and loss are counted in: the settle coin of
+ * linear (USDT/USDC), inverse (the base coin: BTC for BTCUSD) and option
+ * (USDC/USDT) contracts; the quote coin for spot (BTC for ETHBTC).
  */
-export function qtyFromRisk(equity: string, riskPercent: string, entry: string, stop: string, f: InstrumentFilters): string {
+export function pnlCoin(f: InstrumentFilters): string {
+	if (f.category === 'spot') return coinOrRefuse(f.quoteCoin, 'quote coin', f);
+	if (f.category === 'inverse') return coinOrRefuse(f.settleCoin || f.baseCoin, 'settle coin', f);
+	return coinOrRefuse(f.settleCoin || f.quoteCoin, 'settle coin', f);
+}
+
+/** The coin a balance-percent order spends: a spot sell spends the base coin, everything else the pnl coin. */
+export function spendCoin(f: InstrumentFilters, side: 'Buy' | 'Sell'): string {
+	if (f.category === 'spot' && side === 'Sell') return coinOrRefuse(f.baseCoin, 'base coin', f);
+	return pnlCoin(f);
+}
+
+function expectCoin(value: Amount, coin: string, what: string, f: InstrumentFilters): void {
+	if (value.coin !== coin) {
+		throw new SizingError(`The ${what} is in ${value.coin}, but ${f.symbol} (${f.category}) is sized in ${coin}: convert it first.`);
+	}
+}
+
+function checkPercent(percent: string, what: string): void {
+	if (!D.isDecimalString(percent) || !D.isPositive(percent) || D.compare(percent, '100') > 0) {
+		throw new SizingError(`The ${what} must be above 0 and at most 100, got ${percent}.`);
+	}
+}
+
+/**
+ * Quantity using `percent` of the available balance of the coin the order
+ * spends (see spendCoin). Derivatives multiply the margin by the leverage
+ * (10% of 1000 USDT at 5x = 500 USDT of notional; inverse: 10% of 0.1 BTC at
+ * 5x and 60,000 = 3,000 USD contracts); spot buys spend the quote coin, spot
+ * sells sell that share of the base coin.
+ */
+export function qtyFromBalancePercent(available: Amount, percent: string, leverage: string, price: string, f: InstrumentFilters, side: 'Buy' | 'Sell' = 'Buy'): string {
+	checkPercent(percent, 'balance percentage');
+	expectCoin(available, spendCoin(f, side), 'available balance', f);
+	if (!D.isPositive(available.amount)) {
+		throw new SizingError(`The available ${available.coin} balance is ${available.amount}: nothing to size ${f.symbol} from.`);
+	}
+	const margin = D.div(D.mul(available.amount, percent), '100');
+	if (f.category === 'spot') return side === 'Sell' ? roundQty(margin, f) : qtyFromQuote(margin, price, f);
+	const lev = leverage && D.isDecimalString(leverage) && D.isPositive(leverage) ? leverage : '1';
+	const notional = D.mul(margin, lev);
+	if (f.category === 'inverse') {
+		if (!D.isPositive(price)) throw new SizingError(`No usable price for ${f.symbol} (got ${price}).`);
+		return roundQty(D.mul(notional, price), f);
+	}
+	return qtyFromQuote(notional, price, f);
+}
+
+/** What one unit of quantity loses between entry and stop, in the pnl coin (inverse: |1/E - 1/S| coin per USD contract). */
+export function lossPerUnit(entry: string, stop: string, f: InstrumentFilters, digits = 30): string {
+	const distance = D.sub(entry, stop).replace(/^-/, '');
+	if (f.category !== 'inverse') return distance;
+	return D.div(distance, D.mul(entry, stop), digits);
+}
+
+/**
+ * Quantity that loses at most `riskPercent` of `equity` (in the pnl coin, see
+ * pnlCoin) if the stop is hit: qty = risk / |entry - stop|; inverse, where qty
+ * is USD contracts: contracts = risk x entry x stop / |entry - stop|. Rounded
+ * down, so the loss at the stop never exceeds the risk.
+ */
+export function qtyFromRisk(equity: Amount, riskPercent: string, entry: string, stop: string, f: InstrumentFilters): string {
+	checkPercent(riskPercent, 'risk percentage');
+	expectCoin(equity, pnlCoin(f), 'equity', f);
+	if (!D.isPositive(equity.amount)) throw new SizingError(`The ${equity.coin} equity is ${equity.amount}: there is nothing to risk.`);
+	if (!D.isPositive(entry) || !D.isPositive(stop)) throw new SizingError(`The entry (${entry}) and the stop (${stop}) must be positive prices.`);
 	const distance = D.sub(entry, stop).replace(/^-/, '');
 	if (!D.isPositive(distance)) throw new SizingError(`The stop (${stop}) must differ from the entry (${entry}).`);
-	const risk = D.div(D.mul(equity, riskPercent), '100');
+	const risk = D.div(D.mul(equity.amount, riskPercent), '100');
 	if (f.category === 'inverse') {
 		return roundQty(D.div(D.mul(D.mul(risk, entry), stop), distance), f);
 	}

@@ -1,7 +1,7 @@
 /**
  * UI conventions n8n's linter cannot see in generated descriptions.
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers, type INode, type INodeParameters, type INodeProperties, type INodePropertyOptions } from 'n8n-workflow';
 
 import { Bybit } from '../../../nodes/Bybit/Bybit.node';
 import { ALL_SPECS } from '../../../nodes/Bybit/actions/index';
@@ -59,10 +59,39 @@ describe('Bybit node description', () => {
 		});
 	});
 
-	it('has no duplicate parameter names within one operation', () => {
+	it('has no duplicate parameter names within one operation, except variants never shown together', () => {
+		// two fields of one name (e.g. Category per kline Price Type) must be told apart by one displayOptions key with disjoint values
+		const exclusive = (a: INodeProperties, b: INodeProperties) =>
+			Object.entries(a.displayOptions?.show ?? {}).some(([key, values]) => {
+				const other = b.displayOptions?.show?.[key];
+				return Array.isArray(values) && Array.isArray(other) && values.every((v) => !other.includes(v as never));
+			});
 		for (const spec of ALL_SPECS) {
-			const names = spec.fields.map((f) => f.name);
-			expect([spec.operation, names.length]).toEqual([spec.operation, new Set(names).size]);
+			spec.fields.forEach((f, k) => {
+				for (const g of spec.fields.slice(k + 1)) {
+					if (g.name === f.name) expect([spec.operation, f.name, exclusive(f, g)]).toEqual([spec.operation, f.name, true]);
+				}
+			});
 		}
+		expect(ALL_SPECS.find((s) => s.operation === 'getKline')!.fields.filter((f) => f.name === 'category')).toHaveLength(4);
+	});
+
+	it('n8n resolves those variants: each variant\'s default, and saved values kept as they are', () => {
+		const d = new Bybit().description;
+		const node: INode = { id: '1', name: 'Bybit', type: 'bybit', typeVersion: 1, position: [0, 0], parameters: {} };
+		const resolve = (parameters: INodeParameters) => {
+			const params = NodeHelpers.getNodeParameters(d.properties, parameters, true, false, node, d)!;
+			const issues = NodeHelpers.getNodeParametersIssues(d.properties, { ...node, parameters: params }, d)?.parameters ?? {};
+			// a required Symbol left empty is an issue too: only these two parameters matter here
+			return { category: params.category, tpslMode: params.tpslMode, issues: Object.keys(issues).filter((k) => k === 'category' || k === 'tpslMode') };
+		};
+		expect(resolve({ resource: 'market', operation: 'getKline', priceType: 'mark', category: 'option' })).toMatchObject({ category: 'option', issues: [] });
+		expect(resolve({ resource: 'market', operation: 'getKline', priceType: 'premiumIndex' })).toMatchObject({ category: 'linear' });
+		// a workflow saved with spot + mark price: the editor flags Category (the engine refuses it before sending)
+		// a workflow saved with spot + mark price keeps its value (the editor flags it; the engine refuses it before sending, naming the fix)
+		expect(resolve({ resource: 'market', operation: 'getKline', priceType: 'mark', category: 'spot' })).toMatchObject({ category: 'spot' });
+		expect(resolve({ resource: 'position', operation: 'setTradingStop', category: 'option' })).toMatchObject({ tpslMode: 'Full' });
+		expect(resolve({ resource: 'position', operation: 'setTradingStop', category: 'option', tpslMode: 'Partial' })).toMatchObject({ tpslMode: 'Partial' });
+		expect(resolve({ resource: 'position', operation: 'setTradingStop', category: 'linear' })).toMatchObject({ tpslMode: 'Full', issues: [] });
 	});
 });

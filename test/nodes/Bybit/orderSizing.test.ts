@@ -79,7 +79,7 @@ describe('order.create sizing, rounding and dry run', () => {
 	});
 
 	it('refuses a TP/SL distance that is not positive, naming the field', async () => {
-		await expect(runBybit(creds, create({ qty: '0.01', additionalFields: { stopLoss: '-2' }, options: { tpslUnit: 'percent' } }))).rejects.toThrow(/"stopLoss" is a distance in percent here and must be positive/);
+		await expect(runBybit(creds, create({ qty: '0.01', additionalFields: { stopLoss: '-2' }, options: { tpslUnit: 'percent' } }))).rejects.toThrow(/"stopLoss" must be 0 or above, got "-2"/);
 		expect(creates()).toHaveLength(0);
 	});
 

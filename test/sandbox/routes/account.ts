@@ -1,5 +1,6 @@
 /** Account endpoints (unified trading account). */
-import { paramError, type Category, type Json } from '../types';
+import { TRANSLOG_TYPES } from '../../../nodes/Bybit/actions/translogTypes';
+import { CATEGORIES, paramError, type Category, type Json } from '../types';
 import { category, limit, oneOf, reqStr, str, window } from '../params';
 import { feeRates } from '../state/matching';
 import { txLogView } from '../state/records';
@@ -31,15 +32,17 @@ export const accountRoutes: Route[] = [
 	get('/v5/account/transaction-log', 'private', ({ ex, params: p, now }) => {
 		const accountType = str(p, 'accountType');
 		if (accountType && accountType !== 'UNIFIED') throw paramError('params error: accountType invalid');
-		const cat = str(p, 'category');
+		const cat = oneOf(p, 'category', CATEGORIES);
 		const currency = str(p, 'currency');
 		const baseCoin = str(p, 'baseCoin');
-		const type = str(p, 'type');
+		const type = oneOf(p, 'type', TRANSLOG_TYPES);
+		// transSubType: movePosition only (docs); the sandbox has no Move Position logs
+		const moveOnly = oneOf(p, 'transSubType', ['movePosition'] as const) !== undefined;
 		const w = window(p, now, 7, 1);
 		const page = pageLog(ex.txLog, limit(p, 20, 50), p.cursor, (t): Verdict => {
 			if (t.transactionTime < w.start) return 'stop';
 			if (t.transactionTime > w.end) return 'skip';
-			if ((cat && t.category !== cat) || (currency && t.currency !== currency) || (type && t.type !== type)) return 'skip';
+			if ((cat && t.category !== cat) || (currency && t.currency !== currency) || (type && t.type !== type) || (moveOnly && t.transSubType !== 'movePosition')) return 'skip';
 			if (baseCoin && !(t.category && ex.inst(t.category, t.symbol)?.baseCoin === baseCoin)) return 'skip';
 			return 'keep';
 		});

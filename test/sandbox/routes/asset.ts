@@ -1,6 +1,6 @@
 /** Asset endpoints: coin info, balances, transfers, deposits, withdrawals. */
 import { ApiError, paramError } from '../types';
-import { dec, int, limit, missing, reqStr, str, window, type Params } from '../params';
+import { dec, int, limit, missing, oneOf, reqStr, str, window, type Params } from '../params';
 import type { Exchange } from '../state/exchange';
 import { COINS, depositAddress, depositView, transferView, withdrawalView, type Transfer } from '../state/assets';
 import type { AccountType } from '../state/records';
@@ -9,12 +9,34 @@ import { toPlain, trimmed } from '../util/num';
 import { get, post, type Route } from './route';
 
 const OK = 'success';
-const TYPES: readonly string[] = ['UNIFIED', 'FUND'];
+/**
+ * Every account type Bybit has documented (enum accountType): UNIFIED and
+ * FUND today; CONTRACT, SPOT (UTA1.0 / classic, removed from the enum
+ * 2025-11-19), OPTION and INVESTMENT (older). The sandbox account is a
+ * UTA2.0 one: the legacy wallets exist and are empty, and money cannot move
+ * into or out of them.
+ */
+const TYPES: readonly string[] = ['UNIFIED', 'CONTRACT', 'SPOT', 'OPTION', 'INVESTMENT', 'FUND'];
+const LIVE: readonly string[] = ['UNIFIED', 'FUND'];
 
-function accountType(p: Params, name: string): AccountType {
+function anyAccountType(p: Params, name: string): string {
 	const v = reqStr(p, name);
 	if (!TYPES.includes(v)) throw paramError(`params error: ${name} invalid`);
+	return v;
+}
+
+/** An account type that holds money in a UTA2.0 account (transfers, withdrawals). */
+function accountType(p: Params, name: string): AccountType {
+	const v = anyAccountType(p, name);
+	if (!LIVE.includes(v)) throw new ApiError(131207, 'Account not exist');
 	return v as AccountType;
+}
+
+/** A flag documented as integer 0/1. */
+function flag01(p: Params, name: string): boolean {
+	const v = int(p, name) ?? 0;
+	if (v !== 0 && v !== 1) throw paramError(`params error: ${name} invalid`);
+	return v === 1;
 }
 
 function coinParam(p: Params): string {
@@ -59,7 +81,7 @@ function transferList(ex: Exchange, universal: boolean) {
 	return ({ params: p, now }: { params: Params; now: number }) => {
 		const transferId = str(p, 'transferId');
 		const coin = str(p, 'coin');
-		const status = str(p, 'status');
+		const status = oneOf(p, 'status', ['SUCCESS', 'PENDING', 'FAILED'] as const);
 		const w = window(p, now);
 		const log = universal ? ex.assets.universal : ex.assets.inter;
 		const page = pageLog(log, limit(p, 20, 50), p.cursor, (t: Transfer): Verdict => {
@@ -69,6 +91,23 @@ function transferList(ex: Exchange, universal: boolean) {
 		});
 		return { list: page.list.map((t) => transferView(t, universal)), nextPageCursor: page.nextPageCursor };
 	};
+}
+
+/** Travel-rule fields as documented: beneficiary an object, transactionPurpose >= 20 characters, questionnaire a JSON string <= 16384 bytes. */
+function travelRule(p: Params): void {
+	const b = p.beneficiary;
+	if (b !== undefined && (b === null || typeof b !== 'object' || Array.isArray(b))) throw paramError('params error: beneficiary invalid');
+	const purpose = str(p, 'transactionPurpose');
+	if (purpose !== undefined && purpose.length < 20) throw paramError('params error: transactionPurpose needs at least 20 characters');
+	const q = p.questionnaire;
+	if (q === undefined || q === '') return;
+	if (typeof q !== 'string' || Buffer.byteLength(q) > 16_384) throw paramError('params error: questionnaire invalid');
+	try {
+		const parsed: unknown = JSON.parse(q);
+		if (!parsed || typeof parsed !== 'object') throw new Error('not an object');
+	} catch {
+		throw paramError('params error: questionnaire invalid');
+	}
 }
 
 function transferIdParam(ex: Exchange, p: Params): string {
@@ -93,7 +132,10 @@ export function assetRoutes(ex: Exchange): Route[] {
 			return { rows };
 		}, OK),
 		get('/v5/asset/transfer/query-account-coins-balance', 'private', ({ params: p }) => {
-			const type = accountType(p, 'accountType');
+			const anyType = anyAccountType(p, 'accountType');
+			const withBonus = flag01(p, 'withBonus');
+			if (!LIVE.includes(anyType)) return { memberId: str(p, 'memberId') ?? String(ex.uid), accountType: anyType, balance: [] };
+			const type = anyType as AccountType;
 			const memberId = str(p, 'memberId') ?? String(ex.uid);
 			const coins = str(p, 'coin')?.split(',').filter(Boolean);
 			if (type === 'UNIFIED' && !coins) throw missing('coin');
@@ -103,29 +145,40 @@ export function assetRoutes(ex: Exchange): Route[] {
 			const balance = names.map((c) => {
 				const b = wallets.balance(type, c);
 				const tb = wallets === ex.wallets ? transferable(ex, type, c) : b.walletBalance;
-				return { coin: c, walletBalance: trimmed(b.walletBalance, 8), transferBalance: trimmed(tb, 8), bonus: str(p, 'withBonus') === '1' ? '0' : '' };
+				return { coin: c, walletBalance: trimmed(b.walletBalance, 8), transferBalance: trimmed(tb, 8), bonus: withBonus ? '0' : '' };
 			});
 			return { memberId, accountType: type, balance };
 		}, OK),
 		get('/v5/asset/transfer/query-account-coin-balance', 'private', ({ params: p }) => {
-			const type = accountType(p, 'accountType');
+			const anyType = anyAccountType(p, 'accountType');
 			const coin = coinParam(p);
 			const memberId = str(p, 'memberId') ?? String(ex.uid);
-			const b = ex.wallets.balance(type, coin);
-			const tb = transferable(ex, type, coin);
+			const toType = p.toAccountType === undefined || p.toAccountType === '' ? undefined : anyAccountType(p, 'toAccountType');
+			const toMemberId = str(p, 'toMemberId');
+			if (toMemberId !== undefined && !/^\d+$/.test(toMemberId)) throw paramError('params error: toMemberId invalid');
+			const withBonus = flag01(p, 'withBonus');
+			const withSafe = flag01(p, 'withTransferSafeAmount');
+			const withLtv = flag01(p, 'withLtvTransferSafeAmount');
+			// docs: toAccountType is mandatory with withLtvTransferSafeAmount
+			if (withLtv && !toType) throw paramError('Missing some parameters that must be filled in, toAccountType');
+			const wallets = memberId === String(ex.uid) ? ex.wallets : ex.assets.member(memberId);
+			const live = LIVE.includes(anyType);
+			const b = live ? wallets.balance(anyType as AccountType, coin) : { walletBalance: 0, locked: 0 };
+			// nothing moves to or from a legacy wallet, nor between two wallets of one type
+			const tb = !live || (toType && (!LIVE.includes(toType) || (toType === anyType && !toMemberId))) ? 0 : wallets === ex.wallets ? transferable(ex, anyType as AccountType, coin) : b.walletBalance;
 			return {
-				accountType: type, bizType: 1, accountId: String(ex.uid + 12), memberId,
+				accountType: anyType, bizType: 1, accountId: String(ex.uid + 12), memberId,
 				balance: {
-					coin, walletBalance: trimmed(b.walletBalance, 8), transferBalance: trimmed(tb, 8), bonus: '0',
-					transferSafeAmount: str(p, 'withTransferSafeAmount') === '1' ? trimmed(tb, 8) : '',
-					ltvTransferSafeAmount: str(p, 'withLtvTransferSafeAmount') === '1' ? trimmed(tb, 8) : '',
+					coin, walletBalance: trimmed(b.walletBalance, 8), transferBalance: trimmed(tb, 8), bonus: withBonus ? '0' : '',
+					transferSafeAmount: withSafe ? trimmed(tb, 8) : '',
+					ltvTransferSafeAmount: withLtv ? trimmed(tb, 8) : '',
 				},
 			};
 		}, OK),
 		get('/v5/asset/transfer/query-transfer-coin-list', 'private', ({ params: p }) => {
-			accountType(p, 'fromAccountType');
-			accountType(p, 'toAccountType');
-			return { list: COINS.map((c) => c.coin) };
+			const from = anyAccountType(p, 'fromAccountType');
+			const to = anyAccountType(p, 'toAccountType');
+			return { list: LIVE.includes(from) && LIVE.includes(to) && from !== to ? COINS.map((c) => c.coin) : [] };
 		}, OK),
 		post('/v5/asset/transfer/inter-transfer', ({ params: p }) => {
 			const transferId = transferIdParam(ex, p);
@@ -133,7 +186,7 @@ export function assetRoutes(ex: Exchange): Route[] {
 			const amount = amountParam(p);
 			const from = accountType(p, 'fromAccountType');
 			const to = accountType(p, 'toAccountType');
-			if (from === to) throw paramError('params error: fromAccountType and toAccountType must differ');
+			if (from === to) throw new ApiError(131211, "fromAccountType can't be the same as toAccountType");
 			if (amount > transferable(ex, from, coin) + 1e-12) throw new ApiError(131212, 'Insufficient balance');
 			move(ex, from, to, coin, amount, transferId);
 			ex.assets.transferIds.add(transferId);
@@ -183,10 +236,12 @@ export function assetRoutes(ex: Exchange): Route[] {
 		get('/v5/asset/withdraw/query-record', 'private', ({ params: p, now }) => {
 			const coin = str(p, 'coin');
 			const id = str(p, 'withdrawID');
+			const txID = str(p, 'txID');
 			const type = int(p, 'withdrawType') ?? 0;
+			if (type !== 0 && type !== 1 && type !== 2) throw paramError('params error: withdrawType invalid');
 			const w = window(p, now, 30, 30);
 			const page = pageLog(ex.assets.withdrawals, limit(p, 50, 50), p.cursor, (x): Verdict =>
-				(coin && x.coin !== coin) || (id && x.withdrawId !== id) || (type !== 2 && x.withdrawType !== type) || x.createTime < w.start || x.createTime > w.end ? 'skip' : 'keep',
+				(coin && x.coin !== coin) || (id && x.withdrawId !== id) || (txID && x.txID !== txID) || (type !== 2 && x.withdrawType !== type) || x.createTime < w.start || x.createTime > w.end ? 'skip' : 'keep',
 			);
 			return { rows: page.list.map(withdrawalView), nextPageCursor: page.nextPageCursor };
 		}, OK),
@@ -215,6 +270,7 @@ export function assetRoutes(ex: Exchange): Route[] {
 			const sources = acct.split(',').map((a) => (a === 'UTA' ? 'UNIFIED' : a));
 			if (sources.some((a) => a !== 'FUND' && a !== 'UNIFIED' && a !== 'EARN')) throw paramError('params error: accountType invalid');
 			const forceChain = int(p, 'forceChain') ?? 0;
+			if (forceChain !== 0 && forceChain !== 1 && forceChain !== 2) throw paramError('params error: forceChain invalid');
 			const meta = COINS.find((c) => c.coin === coin)!;
 			const chainName = str(p, 'chain');
 			if (forceChain !== 2 && !chainName) throw missing('chain');
@@ -222,9 +278,13 @@ export function assetRoutes(ex: Exchange): Route[] {
 			if (!ch) throw paramError('params error: chain invalid');
 			if (forceChain !== 2 && amount < Number(ch.withdrawMin)) throw paramError(`params error: amount must be at least ${ch.withdrawMin}`);
 			const requestId = str(p, 'requestId');
+			if (requestId && !/^[A-Za-z0-9]{1,32}$/.test(requestId)) throw paramError('params error: requestId invalid');
 			if (requestId && ex.assets.requestIds.has(requestId)) throw new ApiError(10014, 'Invalid duplicate request.');
+			travelRule(p);
 			const fee = forceChain === 2 ? 0 : Number(ch.withdrawFee);
-			const total = (int(p, 'feeType') ?? 0) === 1 ? amount : amount + fee;
+			const feeType = int(p, 'feeType') ?? 0;
+			if (feeType !== 0 && feeType !== 1) throw paramError('params error: feeType invalid');
+			const total = feeType === 1 ? amount : amount + fee;
 			const plan: Array<[AccountType, number]> = [];
 			let left = total;
 			for (const a of sources) {

@@ -146,9 +146,11 @@ export const marketRoutes: Route[] = [
 	get('/v5/market/instruments-info', 'public', ({ ex, params: p }) => {
 		const cat = category(p);
 		const symbol = str(p, 'symbol');
-		const status = str(p, 'status');
+		// enum status and symbolType (docs: enum); every sandbox instrument is Trading and has no symbolType
+		const status = oneOf(p, 'status', ['PreLaunch', 'Trading', 'Delivering', 'Closed'] as const);
+		const symbolType = cat === 'option' ? undefined : oneOf(p, 'symbolType', ['innovation', 'adventure', 'xstocks', 'commodity', 'stock', 'forex'] as const);
 		const base = str(p, 'baseCoin');
-		const items = ex.ofCategory(cat).filter((i) => (!symbol || i.symbol === symbol) && (!base || i.baseCoin === base) && (!status || status === 'Trading'));
+		const items = ex.ofCategory(cat).filter((i) => (!symbol || i.symbol === symbol) && (!base || i.baseCoin === base) && (!status || status === 'Trading') && !symbolType);
 		if (cat === 'spot') return { category: cat, list: items.map(instrumentInfo) };
 		const page = pageArray(items, limit(p, 500, 1000), p.cursor);
 		return { category: cat, list: page.list.map(instrumentInfo), nextPageCursor: page.nextPageCursor };
@@ -203,9 +205,11 @@ export const marketRoutes: Route[] = [
 	get('/v5/market/risk-limit', 'public', ({ ex, params: p }) => {
 		const cat = category(p, ['linear', 'inverse']);
 		const symbol = str(p, 'symbol');
-		const insts = symbol ? [ex.instOrThrow(cat, symbol)] : ex.ofCategory(cat);
+		// docs: linear answers 15 symbols (all their tiers) per response, then a cursor; inverse all at once
+		const all = symbol ? [ex.instOrThrow(cat, symbol)] : ex.ofCategory(cat);
+		const page = cat === 'linear' ? pageArray(all, 15, p.cursor) : { list: all, nextPageCursor: '' };
 		const rows: Json[] = [];
-		for (const inst of insts) {
+		for (const inst of page.list) {
 			for (let tier = 1; tier <= 5; tier++) {
 				const maxLev = Number(inst.maxLeverage) / tier;
 				rows.push({
@@ -215,8 +219,7 @@ export const marketRoutes: Route[] = [
 				});
 			}
 		}
-		const page = pageArray(rows, 15, p.cursor);
-		return { category: cat, list: page.list, nextPageCursor: page.nextPageCursor };
+		return { category: cat, list: rows, nextPageCursor: page.nextPageCursor };
 	}),
 	get('/v5/market/delivery-price', 'public', ({ ex, params: p }) => {
 		const cat = category(p, ['linear', 'inverse', 'option']);

@@ -30,9 +30,20 @@ function scope(ex: Exchange, cat: Category, p: Params): (o: { symbol: string; ca
 	};
 }
 
+/** orderFilter of the list endpoints (docs: open-order, order-list); OCO and bidirectional TP/SL orders are spot kinds the sandbox never holds. */
+const LIST_FILTERS = ['Order', 'StopOrder', 'tpslOrder', 'OcoOrder', 'BidirectionalTpslOrder'] as const;
+const ORDER_STATUSES = ['New', 'PartiallyFilled', 'Untriggered', 'Rejected', 'PartiallyFilledCanceled', 'Filled', 'Cancelled', 'Triggered', 'Deactivated'] as const;
+/** execType (docs: enum; UNKNOWN cannot be queried). */
+const EXEC_TYPES = ['Trade', 'AdlTrade', 'Funding', 'BustTrade', 'Delivery', 'Settle', 'BlockTrade', 'MovePosition', 'FutureSpread', 'CorporateAction'] as const;
+
 function filterKind(p: Params): (o: Order) => boolean {
-	const f = str(p, 'orderFilter');
-	return (o) => (f === 'Order' ? o.triggerPrice === 0 : f === 'StopOrder' ? o.triggerPrice > 0 && o.orderFilter !== 'tpslOrder' : f === 'tpslOrder' ? o.orderFilter === 'tpslOrder' : true);
+	const f = oneOf(p, 'orderFilter', LIST_FILTERS);
+	return (o) =>
+		f === 'Order' ? o.triggerPrice === 0
+		: f === 'StopOrder' ? o.triggerPrice > 0 && o.orderFilter !== 'tpslOrder'
+		: f === 'tpslOrder' ? o.orderFilter === 'tpslOrder'
+		: f === 'OcoOrder' || f === 'BidirectionalTpslOrder' ? o.orderFilter === f
+		: true;
 }
 
 /** Orders named by orderId / orderLinkId (live or burst), or undefined when neither is given. */
@@ -77,7 +88,7 @@ function orderHistory({ ex, params: p, now }: RouteContext): Json {
 	const n = limit(p, 20, 50);
 	const inScope = scope(ex, cat, p);
 	const kind = filterKind(p);
-	const status = str(p, 'orderStatus');
+	const status = oneOf(p, 'orderStatus', ORDER_STATUSES);
 	const named = byIds(ex, cat, p);
 	if (named) return listResult(ex, cat, named.filter((o) => inScope(o) && kind(o) && (!status || o.orderStatus === status)), '');
 	const w = window(p, now);
@@ -92,10 +103,11 @@ function orderHistory({ ex, params: p, now }: RouteContext): Json {
 function executions({ ex, params: p, now }: RouteContext): Json {
 	const cat = category(p);
 	const n = limit(p, 50, 100);
-	const inScope = scope(ex, cat, p);
+	// settleCoin applies to linear, inverse and option only (docs: execution)
+	const inScope = scope(ex, cat, cat === 'spot' ? { ...p, settleCoin: undefined } : p);
 	const orderId = str(p, 'orderId');
 	const linkId = str(p, 'orderLinkId');
-	const execType = str(p, 'execType');
+	const execType = oneOf(p, 'execType', EXEC_TYPES);
 	const w = window(p, now);
 	const page = pageLog(ex.executions, n, p.cursor, (e): Verdict => {
 		if (e.execTime < w.start) return 'stop';

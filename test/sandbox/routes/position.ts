@@ -122,6 +122,8 @@ export const positionRoutes: Route[] = [
 		const inst = ex.instOrThrow(cat, reqStr(p, 'symbol'));
 		const idx = positionIdxParam(ex, inst, p);
 		const mode = oneOf(p, 'tpslMode', ['Full', 'Partial'] as const, 'Full')!;
+		// docs: option supports tpslMode=Full only
+		if (cat === 'option' && mode === 'Partial') throw paramError('params error: option supports tpslMode Full only');
 		const pos = ex.position(inst, idx);
 		if (pos.size === 0) throw paramError('can not set tp/sl/ts for zero position');
 		const tp = dec(p, 'takeProfit');

@@ -97,6 +97,13 @@ export function buildInstruments(now: number): Instrument[] {
 			maxMktOrderQty: '614.61681715', minNotionalValue: '1', maxLeverage: '10', basePrecision: '0.00001',
 			quotePrecision: '0.0000001', minOrderAmt: '1', maxOrderAmt: '4000000', initialPrice: 3200,
 		},
+		{
+			// a non-USD quote coin: priced, sized and settled in BTC
+			category: 'spot', symbol: 'ETHBTC', baseCoin: 'ETH', quoteCoin: 'BTC', settleCoin: 'BTC', tickSize: '0.000001', priceScale: 6,
+			minPrice: '0.000001', maxPrice: '10', qtyStep: '0.0001', minOrderQty: '0.0001', maxOrderQty: '1000',
+			maxMktOrderQty: '500', minNotionalValue: '0.00001', maxLeverage: '10', basePrecision: '0.0001',
+			quotePrecision: '0.00000001', minOrderAmt: '0.00001', maxOrderAmt: '100', initialPrice: 0.05,
+		},
 		option(`BTC-${expiry.code}-60000-C`, 'Call', 60000, 6300, expiry.time),
 		option(`BTC-${expiry.code}-60000-P`, 'Put', 60000, 1300, expiry.time),
 		option(`BTC-${expiry.code}-70000-C`, 'Call', 70000, 1500, expiry.time),

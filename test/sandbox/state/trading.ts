@@ -59,6 +59,7 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	const settings = ex.settings(inst);
 	let reduceOnly = derivative && !!bool(p, 'reduceOnly');
 	const closeOnTrigger = derivative && !!bool(p, 'closeOnTrigger');
+	bool(p, 'rpiTakerAccess'); // documented boolean; the sandbox has no RPI quotes to match
 
 	// positionIdx must match the symbol's position mode
 	let positionIdx: 0 | 1 | 2 = 0;
@@ -98,7 +99,16 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	// price
 	let price = 0;
 	const priceRaw = str(p, 'price');
-	if (!market) {
+	const bbo = derivative && category !== 'option' ? oneOf(p, 'bboSideType', ['Queue', 'Counterparty'] as const) : undefined;
+	if (!market && bbo) {
+		// BBO order: the price of the book level on the same side (Queue) or the opposite side (Counterparty)
+		const level = Number(oneOf(p, 'bboLevel', ['1', '2', '3', '4', '5'] as const, '1'));
+		const { b, a } = m.book(level);
+		const side0 = (side === 'Buy') === (bbo === 'Queue') ? b : a;
+		const row = side0[level - 1] ?? side0[side0.length - 1];
+		if (!row) throw paramError('params error: no order book level for bboLevel');
+		price = checkPrice(inst, row[0], 'price');
+	} else if (!market) {
 		if (priceRaw === undefined) {
 			if (category === 'option' && str(p, 'orderIv')) price = m.mark;
 			else throw missing('price');
@@ -273,6 +283,13 @@ export function cancelOrder(ex: Exchange, category: Category, p: Params): Order 
 	});
 }
 
+const CANCEL_ALL_FILTERS: Record<Category, readonly string[]> = {
+	spot: ['Order', 'tpslOrder', 'StopOrder', 'OcoOrder', 'BidirectionalTpslOrder'],
+	linear: ['Order', 'StopOrder', 'OpenOrder'],
+	inverse: ['Order', 'StopOrder', 'OpenOrder'],
+	option: ['Order', 'StopOrder'],
+};
+
 /** POST /v5/order/cancel-all. Whole-position TP/SL (set via trading-stop) are position attributes and stay. */
 export function cancelAll(ex: Exchange, category: Category, p: Params): Order[] {
 	const symbol = str(p, 'symbol');
@@ -282,14 +299,17 @@ export function cancelAll(ex: Exchange, category: Category, p: Params): Order[] 
 		throw missing('symbol or settleCoin or baseCoin');
 	}
 	if (symbol) ex.instOrThrow(category, symbol);
-	const filter = str(p, 'orderFilter');
-	const stopOrderType = str(p, 'stopOrderType');
+	// docs (cancel-all): spot Order (default), tpslOrder, StopOrder, OcoOrder, BidirectionalTpslOrder; linear/inverse Order, StopOrder, OpenOrder; option Order, StopOrder
+	const filters = CANCEL_ALL_FILTERS[category];
+	const filter = oneOf(p, 'orderFilter', filters, category === 'spot' ? 'Order' : undefined);
+	const stopOrderType = oneOf(p, 'stopOrderType', ['Stop'] as const);
 	const targets = ex.orders.allOpen(category).filter((o) => {
 		const inst = ex.instOf(o);
 		if (o.fullPosition) return false;
 		if (symbol ? o.symbol !== symbol : baseCoin ? inst.baseCoin !== baseCoin : settleCoin ? inst.settleCoin !== settleCoin : false) return false;
 		const conditional = o.triggerPrice > 0;
-		if (filter === 'Order' && conditional) return false;
+		if ((filter === 'Order' || filter === 'OpenOrder') && conditional) return false;
+		if ((filter === 'OcoOrder' || filter === 'BidirectionalTpslOrder') && o.orderFilter !== filter) return false;
 		if (filter === 'StopOrder' && !conditional) return false;
 		if (filter === 'tpslOrder' && o.orderFilter !== 'tpslOrder') return false;
 		if (stopOrderType === 'Stop' && o.stopOrderType !== 'Stop') return false;

@@ -15,6 +15,7 @@ const linear = filtersFromInstrument('linear', {
 	symbol: 'BTCUSDT',
 	priceFilter: { tickSize: '0.10' },
 	lotSizeFilter: { qtyStep: '0.001', minOrderQty: '0.001', maxOrderQty: '1190.000', maxMktOrderQty: '119.000', minNotionalValue: '5' },
+	baseCoin: 'BTC', quoteCoin: 'USDT', settleCoin: 'USDT',
 });
 const inverse = filtersFromInstrument('inverse', {
 	symbol: 'BTCUSD',
@@ -25,7 +26,9 @@ const spot = filtersFromInstrument('spot', {
 	symbol: 'BTCUSDT',
 	priceFilter: { tickSize: '0.01' },
 	lotSizeFilter: { basePrecision: '0.000001', quotePrecision: '0.00000001', minOrderQty: '0.000048', maxOrderQty: '71.73956243', minOrderAmt: '1', maxOrderAmt: '2000000' },
+	baseCoin: 'BTC', quoteCoin: 'USDT',
 });
+const usdt = (amount: string) => ({ amount, coin: 'USDT' });
 const shib: InstrumentFilters = { category: 'linear', symbol: '1000SHIBUSDT', tickSize: '0.000001', qtyStep: '100', minOrderQty: '100', maxOrderQty: '50000000', minNotionalValue: '5' };
 
 describe('filtersFromInstrument', () => {
@@ -56,15 +59,15 @@ describe('qtyFromQuote', () => {
 describe('qtyFromBalancePercent and qtyFromRisk', () => {
 	it('applies leverage to derivatives, not to spot', () => {
 		// 10% of 1000 USDT at 5x = 500 USDT notional at 50,000 = 0.01 BTC
-		expect(qtyFromBalancePercent('1000', '10', '5', '50000', linear)).toBe('0.01');
-		expect(qtyFromBalancePercent('1000', '10', '5', '50000', spot)).toBe('0.002');
-		expect(() => qtyFromBalancePercent('1000', '150', '1', '50000', linear)).toThrow(/at most 100/);
+		expect(qtyFromBalancePercent(usdt('1000'), '10', '5', '50000', linear)).toBe('0.01');
+		expect(qtyFromBalancePercent(usdt('1000'), '10', '5', '50000', spot)).toBe('0.002');
+		expect(() => qtyFromBalancePercent(usdt('1000'), '150', '1', '50000', linear)).toThrow(/at most 100/);
 	});
 
 	it('sizes from risk: 1% of 10,000 with a 500 stop distance = 0.2', () => {
-		expect(qtyFromRisk('10000', '1', '50000', '49500', linear)).toBe('0.2');
-		expect(qtyFromRisk('10000', '1', '50000', '50500', linear)).toBe('0.2');
-		expect(() => qtyFromRisk('10000', '1', '50000', '50000', linear)).toThrow(/must differ/);
+		expect(qtyFromRisk(usdt('10000'), '1', '50000', '49500', linear)).toBe('0.2');
+		expect(qtyFromRisk(usdt('10000'), '1', '50000', '50500', linear)).toBe('0.2');
+		expect(() => qtyFromRisk(usdt('10000'), '1', '50000', '50000', linear)).toThrow(/must differ/);
 	});
 });
 
