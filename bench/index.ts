@@ -14,6 +14,7 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P4 reconnect', () => import('./p4-reconnect')],
 	['P5 footprint', () => import('./p5-footprint')],
 	['P6 queue mode', () => import('./p6-queue')],
+	['P7 alert latency', () => import('./p7-alert-latency')],
 ];
 
 async function main(): Promise<void> {

@@ -20,7 +20,7 @@ import { hrtimeMs, type Figure } from './stats';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startQueueStack } = require('../scripts/queueStack') as {
-	startQueueStack(options: Json): Promise<{ base: string; mainEnv: NodeJS.ProcessEnv; workers: unknown[]; addWorkers(n: number): Promise<void>; stop(): Promise<void> }>;
+	startQueueStack(options: Json): Promise<{ base: string; mainEnv: NodeJS.ProcessEnv; workers: unknown[]; addWorkers(n: number): Promise<void>; waitForWebhooks(paths: string[]): Promise<void>; stop(): Promise<void> }>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtime = require('../scripts/runtime') as { runN8n(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs: number }): Promise<{ code: number; stderr: string }> };
@@ -105,6 +105,7 @@ export async function run(): Promise<Figure[]> {
 	const stack = await startQueueStack({ dir, workers: 2, credentials: [credential(2)], workflows: [orderWorkflow()], publish: ['p6QueueOrders'] });
 	const figures: Figure[] = [];
 	try {
+		await stack.waitForWebhooks(['p6-order']);
 		const flow = async (tag: string): Promise<RunResult> => {
 			const seen = sandbox.control.requests().length;
 			const errors: string[] = [];

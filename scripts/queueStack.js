@@ -83,7 +83,8 @@ async function runCli(args, env, what) {
 }
 
 /**
- * Starts the stack. Options:
+ * Starts the stack: in queue mode (default), or one n8n process on SQLite with `queue: false`
+ * (no Redis, Postgres or workers). Options:
  *   dir          folder for the user folders (created; kept)
  *   port         the main's HTTP port (default: a free one)
  *   workers      how many workers (default 2)
@@ -96,7 +97,8 @@ async function runCli(args, env, what) {
  *   echo         (label, line) => void, to print the processes' output
  *   redisPort, postgresPort, postgresDir: fixed ports / a kept data folder (start:queue)
  */
-async function startQueueStack(options) {
+async function startN8nStack(options) {
+	const queue = options.queue !== false;
 	const started = [];
 	const stack = { processes: [], redis: undefined, postgres: undefined };
 	stack.stop = async () => {
@@ -106,25 +108,26 @@ async function startQueueStack(options) {
 	};
 	try {
 		await runtime.ensureRuntime();
-		const [redis, postgres] = await Promise.all([
-			services.startRedis({ port: options.redisPort }),
-			services.startPostgres({ port: options.postgresPort, dir: options.postgresDir }),
-		]);
-		started.push(redis, postgres);
-		stack.redis = redis;
-		stack.postgres = postgres;
-
+		let queueEnv = { N8N_LOG_LEVEL: 'info', ...(options.env || {}) };
+		if (queue) {
+			const [redis, postgres] = await Promise.all([
+				services.startRedis({ port: options.redisPort }),
+				services.startPostgres({ port: options.postgresPort, dir: options.postgresDir }),
+			]);
+			started.push(redis, postgres);
+			stack.redis = redis;
+			stack.postgres = postgres;
+			queueEnv = {
+				...postgres.env,
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redis.port),
+				QUEUE_HEALTH_CHECK_ACTIVE: 'false',
+				OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
+				...queueEnv,
+			};
+		}
 		const port = options.port || (await services.freePort());
-		const queueEnv = {
-			...postgres.env,
-			EXECUTIONS_MODE: 'queue',
-			QUEUE_BULL_REDIS_HOST: '127.0.0.1',
-			QUEUE_BULL_REDIS_PORT: String(redis.port),
-			QUEUE_HEALTH_CHECK_ACTIVE: 'false',
-			OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
-			N8N_LOG_LEVEL: 'info',
-			...(options.env || {}),
-		};
 		const folder = (name) => {
 			const f = path.join(options.dir, name);
 			fs.mkdirSync(f, { recursive: true, mode: 0o700 });
@@ -171,7 +174,7 @@ async function startQueueStack(options) {
 			}
 			await Promise.all(added.map((w) => w.waitFor('n8n worker is now ready')));
 		};
-		await stack.addWorkers(options.workers === undefined ? 2 : options.workers);
+		if (queue) await stack.addWorkers(options.workers === undefined ? 2 : options.workers);
 
 		stack.base = `http://127.0.0.1:${port}`;
 		stack.port = port;
@@ -183,6 +186,21 @@ async function startQueueStack(options) {
 			if (login.status !== 200) throw new Error(`login answered ${login.status}: ${login.text.slice(0, 300)}`);
 			stack.cookie = String((login.headers['set-cookie'] || []).find((c) => c.startsWith('n8n-auth=')) || '').split(';')[0];
 		}
+		/**
+		 * n8n 2.41 registers published workflows' webhooks a few seconds after "Editor is now accessible":
+		 * resolves once each POST path is registered (a GET then answers "Did you mean to make a POST request?").
+		 */
+		stack.waitForWebhooks = async (paths, timeoutMs = 60_000) => {
+			const t0 = Date.now();
+			for (const p of paths) {
+				for (;;) {
+					const r = await requestJson('GET', `${stack.base}/webhook/${p}`);
+					if (r.status !== 404 || /Did you mean to make a/.test(r.text)) break;
+					if (Date.now() - t0 > timeoutMs) throw new Error(`webhook ${p} not registered within ${timeoutMs / 1000} s: ${r.text.slice(0, 200)}`);
+					await new Promise((res) => setTimeout(res, 250));
+				}
+			}
+		};
 		/** Which worker ran each execution, from the workers' "Worker started execution N" lines. */
 		stack.executionsByWorker = () =>
 			Object.fromEntries(stack.workers.map((w) => [w.label, [...w.output.matchAll(/Worker started execution (\d+)/g)].map((m) => m[1])]));
@@ -193,4 +211,9 @@ async function startQueueStack(options) {
 	}
 }
 
-module.exports = { startQueueStack, requestJson };
+/** The queue-mode stack (see startN8nStack). */
+function startQueueStack(options) {
+	return startN8nStack({ ...options, queue: true });
+}
+
+module.exports = { startN8nStack, startQueueStack, requestJson };

@@ -32,6 +32,7 @@ interface QueueStack {
 	main: N8nProcess;
 	workers: N8nProcess[];
 	executionsByWorker(): Record<string, string[]>;
+	waitForWebhooks(paths: string[]): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -106,6 +107,7 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 			publish: [SEED_WF, SIGNAL_WF, FILLS_WF],
 			owner: { email: 'queue@n8n-nodes-bybit.local', firstName: 'Queue', lastName: 'Owner', password: 'Queue-owner-password-1' },
 		});
+		await stack.waitForWebhooks(['queue-seed', 'bybit-signal']);
 		const key = await httpJson('POST', `${stack.base}/rest/api-keys`, { label: 'queue', expiresAt: null, scopes: ['execution:read', 'execution:list', 'workflow:read', 'workflow:list'] }, { cookie: stack.cookie });
 		expect(key.status).toBe(200);
 		apiKey = key.json.data.rawApiKey;
