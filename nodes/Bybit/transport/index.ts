@@ -97,7 +97,23 @@ interface KeyInfo {
 	processes: number;
 }
 
+/**
+ * n8n reads and decrypts the credential from its database on every getCredentials call: one read
+ * serves the look-ups and the request of one item (a context is one node run), for a second at most.
+ */
+const KEY_INFO_TTL_MS = 1000;
+const keyInfos = new WeakMap<object, { at: number; info: Promise<KeyInfo> }>();
+
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
+	const hit = keyInfos.get(ctx);
+	if (hit && Date.now() - hit.at < KEY_INFO_TTL_MS) return await hit.info;
+	const info = readKeyInfo(ctx);
+	keyInfos.set(ctx, { at: Date.now(), info });
+	info.catch(() => keyInfos.delete(ctx));
+	return await info;
+}
+
+async function readKeyInfo(ctx: BybitContext): Promise<KeyInfo> {
 	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
 		GuardrailSettings & { apiKey?: string; apiSecret?: string; processesSharingKey?: number | string };
 	const processes = Math.floor(Number(credentials.processesSharingKey ?? 1));
