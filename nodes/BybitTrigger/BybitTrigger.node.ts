@@ -9,7 +9,8 @@ import {
 } from 'n8n-workflow';
 
 import { triggerProperties } from './description';
-import { accountStream, marketStream } from './streams';
+import { accountStream } from './account';
+import { marketStream } from './streams';
 
 export class BybitTrigger implements INodeType {
 	description: INodeTypeDescription = {

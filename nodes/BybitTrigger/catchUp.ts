@@ -1,45 +1,28 @@
 /**
  * Catch-up after a reconnect or an n8n restart: fetches the order and
- * execution updates the stream may have missed over REST, from cursors kept
- * in the workflow's static data, and lets the trigger emit the ones it has
- * not emitted yet (de-duplicated by execId, and by orderId + updatedTime +
- * orderStatus). Memory is bounded: the seen-set keeps the newest keys.
+ * execution updates the stream may have missed over REST, from each stream's
+ * ledger floor (see ledger.ts), and returns those not seen yet, oldest first.
+ * The caller accepts them (de-duplication again, in case the stream delivered
+ * one meanwhile) and emits. At most 24 h are looked back.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequestAllItems, type BybitContext } from '../Bybit/transport';
+import type { Ledger, SeenSet } from './ledger';
 import { dedupeKey, type AccountEvent } from './normalize';
 
-const MAX_SEEN = 50_000;
-/** Look back a little before the cursor: Bybit's REST views lag the stream slightly. */
-const OVERLAP_MS = 5_000;
 const MAX_LOOKBACK_MS = 24 * 3600_000;
 
-export class SeenSet {
-	private readonly keys = new Set<string>();
-
-	/** Adds the key; returns false if it was already there. */
-	add(key: string): boolean {
-		if (this.keys.has(key)) return false;
-		this.keys.add(key);
-		if (this.keys.size > MAX_SEEN) this.keys.delete(this.keys.values().next().value as string);
-		return true;
-	}
-
-	get size(): number {
-		return this.keys.size;
-	}
+export interface Ledgers {
+	order?: Ledger;
+	execution?: Ledger;
 }
 
-export interface Cursors {
-	orderTime?: number;
-	execTime?: number;
-}
-
-/** Advances the cursors from an entry that was emitted. */
-export function advance(cursors: Cursors, event: AccountEvent, d: IDataObject): void {
-	if (event === 'order') cursors.orderTime = Math.max(cursors.orderTime ?? 0, Number(d.updatedTime) || 0);
-	if (event === 'execution' || event === 'executionFast') cursors.execTime = Math.max(cursors.execTime ?? 0, Number(d.execTime) || 0);
+/** The ledger an event is recorded in, and the event's time. */
+export function ledgerOf(ledgers: Ledgers, event: AccountEvent, d: IDataObject): { ledger?: Ledger; time: number } {
+	if (event === 'order') return { ledger: ledgers.order, time: Number(d.updatedTime) || Date.now() };
+	if (event === 'execution' || event === 'executionFast') return { ledger: ledgers.execution, time: Number(d.execTime) || Date.now() };
+	return { time: Date.now() };
 }
 
 export interface MissedEvent {
@@ -49,34 +32,36 @@ export interface MissedEvent {
 	time: number;
 }
 
-/** Fetches order and execution updates since the cursors, for the categories watched. */
+/** Fetches order and execution updates from the ledgers' floors, for the categories watched. */
 export async function fetchMissed(
 	ctx: BybitContext,
 	events: AccountEvent[],
 	categories: string[],
-	cursors: Cursors,
+	ledgers: Ledgers,
 	seen: SeenSet,
 ): Promise<MissedEvent[]> {
-	const now = Date.now();
-	const since = (t?: number) => Math.max(now - MAX_LOOKBACK_MS, (t ?? now) - OVERLAP_MS);
+	const startOf = (ledger: Ledger) => Math.max(Date.now() - MAX_LOOKBACK_MS, ledger.floor);
 	const missed: MissedEvent[] = [];
-	const wantOrders = events.includes('order');
-	const wantExecs = events.includes('execution') || events.includes('executionFast');
+	const fresh = (event: AccountEvent, ledger: Ledger, entry: IDataObject, time: number) => {
+		const key = dedupeKey(event, entry);
+		return time >= ledger.floor && key !== undefined && !seen.has(key) && !ledger.has(key);
+	};
 	for (const category of categories) {
-		if (wantOrders && cursors.orderTime) {
-			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/order/history', qs: { category, startTime: since(cursors.orderTime) } }, { pageSize: 50 });
+		const orders = ledgers.order;
+		if (events.includes('order') && orders) {
+			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/order/history', qs: { category, startTime: startOf(orders) } }, { pageSize: 50 });
 			for (const entry of rows) {
-				if (Number(entry.updatedTime) < (cursors.orderTime ?? 0) - OVERLAP_MS) continue;
-				const key = dedupeKey('order', entry);
-				if (key && seen.add(key)) missed.push({ event: 'order', topic: 'order', entry: { category, ...entry }, time: Number(entry.updatedTime) });
+				const time = Number(entry.updatedTime);
+				if (fresh('order', orders, entry, time)) missed.push({ event: 'order', topic: 'order', entry: { category, ...entry }, time });
 			}
 		}
-		if (wantExecs && cursors.execTime) {
+		const execs = ledgers.execution;
+		if ((events.includes('execution') || events.includes('executionFast')) && execs) {
 			const event: AccountEvent = events.includes('execution') ? 'execution' : 'executionFast';
-			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/execution/list', qs: { category, startTime: since(cursors.execTime) } }, { pageSize: 100 });
+			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/execution/list', qs: { category, startTime: startOf(execs) } }, { pageSize: 100 });
 			for (const entry of rows) {
-				const key = dedupeKey(event, entry);
-				if (key && seen.add(key)) missed.push({ event, topic: event === 'execution' ? 'execution' : 'execution.fast', entry: { category, ...entry }, time: Number(entry.execTime) });
+				const time = Number(entry.execTime);
+				if (fresh(event, execs, entry, time)) missed.push({ event, topic: event === 'execution' ? 'execution' : 'execution.fast', entry: { category, ...entry }, time });
 			}
 		}
 	}

@@ -4,6 +4,15 @@
  * CLOSING/CLOSED once `close()` is called (nothing reconnects after that).
  * Uses the runtime's global WebSocket; waits are loops on n8n's `sleep`
  * sliced short, so closing is prompt and leaves no timer behind.
+ *
+ * Reconnect backoff: base * 2^(failures - 1) with jitter (half to full), capped.
+ * `failures` counts attempts that failed and connections the server closed
+ * before they proved stable; it resets only once a connection has stayed up
+ * for `stableMs` (30 s) or delivered a stream message. So a server that
+ * accepts, subscribes, then drops every connection gets ever slower retries
+ * (at most 0.5, 1, 2, 4, 8, 16, 30, 30 ... s), and after `maxShortLived` (5) such
+ * connections in a row, and after every further 5, the trigger reports it
+ * through `onFatal` (n8n's emitError) and keeps retrying at the capped delay.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -24,7 +33,12 @@ export interface StreamTimings {
 	replyTimeoutMs: number;
 	backoffBaseMs: number;
 	backoffMaxMs: number;
+	/** Failed connection attempts in a row before reporting (retrying goes on). */
 	maxReconnects: number;
+	/** A connection that stays up this long resets the backoff. */
+	stableMs: number;
+	/** Connections closed before proving stable, in a row, before reporting. */
+	maxShortLived: number;
 }
 
 export const DEFAULT_TIMINGS: StreamTimings = {
@@ -34,7 +48,15 @@ export const DEFAULT_TIMINGS: StreamTimings = {
 	backoffBaseMs: 500,
 	backoffMaxMs: 30_000,
 	maxReconnects: 10,
+	stableMs: 30_000,
+	maxShortLived: 5,
 };
+
+/** Counters that outlive one stream object (handed over on reactivation). */
+export interface StreamHealth {
+	failures: number;
+	shortLived: number;
+}
 
 export interface StreamOptions {
 	url: string;
@@ -46,9 +68,13 @@ export interface StreamOptions {
 	onMessage: (msg: { topic: string; [key: string]: unknown }) => void;
 	/** After a reconnect is subscribed again (catch-up runs here). */
 	onReconnected?: () => Promise<void>;
-	/** A condition the stream cannot recover from by itself. */
+	/** A condition the stream cannot recover from by itself, or keeps failing at. */
 	onFatal: (error: Error) => void;
 	timings?: Partial<StreamTimings>;
+	/** Shared counters (defaults to the stream's own). */
+	health?: StreamHealth;
+	/** False once this stream's owner was superseded: it stops reconnecting. */
+	wanted?: () => boolean;
 }
 
 type Reply = { op?: string; success?: boolean; ret_msg?: string; [key: string]: unknown };
@@ -62,26 +88,48 @@ export class BybitStream {
 	private generation = 0;
 	private waiters: Array<{ match: (r: Reply) => boolean; resolve: (r: Reply) => void }> = [];
 	reconnects = 0;
+	readonly health: StreamHealth;
+	private connectedAt = 0;
+	/** Whether the current connection delivered a stream message. */
+	private delivered = false;
+	private connectFailures = 0;
 
 	constructor(private readonly options: StreamOptions) {
 		this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+		this.health = options.health ?? { failures: 0, shortLived: 0 };
 	}
 
 	private get closing(): boolean {
-		return this.state === StreamState.Closing || this.state === StreamState.Closed;
+		return this.state === StreamState.Closing || this.state === StreamState.Closed || this.options.wanted?.() === false;
+	}
+
+	/** The delay before the next attempt: exponential in the failures, jittered, capped. */
+	nextBackoffMs(): number {
+		const { backoffBaseMs, backoffMaxMs } = this.timings;
+		const backoff = Math.min(backoffMaxMs, backoffBaseMs * 2 ** Math.min(Math.max(0, this.health.failures - 1), 30));
+		return backoff / 2 + Math.random() * (backoff / 2);
 	}
 
 	/** Sleeps up to `ms` in short slices; returns early once closing. */
 	private async pause(ms: number, stillWanted: () => boolean = () => !this.closing): Promise<void> {
 		const end = Date.now() + ms;
-		while (stillWanted() && Date.now() < end) await sleep(Math.min(SLICE_MS, end - Date.now()));
+		while (stillWanted() && Date.now() < end) await sleep(Math.max(1, Math.min(SLICE_MS, end - Date.now())));
 	}
 
 	private async waitFor(match: (r: Reply) => boolean, timeoutMs: number, gone: () => boolean = () => false): Promise<Reply | undefined> {
 		let got: Reply | undefined;
-		const waiter = { match, resolve: (r: Reply) => (got = r) };
+		let wake = () => {};
+		const arrived = new Promise<void>((resolve) => (wake = resolve));
+		const waiter = {
+			match,
+			resolve: (r: Reply) => {
+				got = r;
+				wake();
+			},
+		};
 		this.waiters.push(waiter);
-		await this.pause(timeoutMs, () => got === undefined && !this.closing && !gone());
+		// the answer ends the wait at once; the sliced pause ends it on timeout, close or a dead socket
+		await Promise.race([arrived, this.pause(timeoutMs, () => got === undefined && !this.closing && !gone())]);
 		this.waiters = this.waiters.filter((w) => w !== waiter);
 		return got;
 	}
@@ -110,6 +158,8 @@ export class BybitStream {
 			ws.addEventListener('close', () => resolve(false), { once: true });
 		});
 		if (!opened) throw new Error(`Could not open a WebSocket to ${this.options.url}`);
+		this.connectedAt = Date.now();
+		this.delivered = false;
 		ws.addEventListener('message', (event) => this.onRaw(String(event.data)));
 		ws.addEventListener('close', (event) => this.onClose(ws, event.code));
 		// a socket that dies while we authenticate or subscribe ends the wait at once
@@ -153,6 +203,7 @@ export class BybitStream {
 			return; // not JSON: nothing Bybit sends; ignore
 		}
 		if (typeof msg.topic === 'string') {
+			this.delivered = true;
 			this.options.onMessage(msg as { topic: string });
 			return;
 		}
@@ -170,6 +221,7 @@ export class BybitStream {
 			if (!pong) {
 				// no pong: the connection is dead even if the socket has not noticed
 				this.abandon();
+				this.judgeConnection(4000);
 				void this.reconnect();
 				return;
 			}
@@ -195,24 +247,46 @@ export class BybitStream {
 			this.state = StreamState.Closed;
 			return;
 		}
-		void code;
 		// only a live connection reconnects here; failures while connecting are handled by connect()'s caller
 		if (this.state !== StreamState.Connected) return;
 		this.generation++;
+		this.judgeConnection(code);
 		void this.reconnect();
+	}
+
+	/** A connection ended: stable ones reset the backoff, short-lived ones grow it. */
+	private judgeConnection(code: number): void {
+		const lifetimeMs = Date.now() - this.connectedAt;
+		if (this.delivered || lifetimeMs >= this.timings.stableMs) {
+			this.health.failures = 0;
+			this.health.shortLived = 0;
+			return;
+		}
+		this.health.failures++;
+		this.health.shortLived++;
+		const k = this.timings.maxShortLived;
+		if (this.health.shortLived % k === 0) {
+			this.options.onFatal(
+				new Error(
+					`Bybit closed the last ${k} WebSocket connections within ${Math.ceil(this.timings.stableMs / 1000)} s of subscribing, before any event arrived (last one after ${(lifetimeMs / 1000).toFixed(1)} s, close code ${code}). ` +
+						`The trigger keeps reconnecting, waiting longer each time (up to ${Math.round(this.timings.backoffMaxMs / 1000)} s). ` +
+						'Check the network or proxy between n8n and Bybit, the API key\'s IP restriction, and Bybit\'s status page.',
+				),
+			);
+		}
 	}
 
 	private async reconnect(): Promise<void> {
 		if (this.closing || this.state === StreamState.Reconnecting) return;
 		this.state = StreamState.Reconnecting;
-		for (let attempt = 1; attempt <= this.timings.maxReconnects; attempt++) {
-			const backoff = Math.min(this.timings.backoffMaxMs, this.timings.backoffBaseMs * 2 ** (attempt - 1));
-			await this.pause(backoff / 2 + Math.random() * (backoff / 2));
+		while (!this.closing) {
+			await this.pause(this.nextBackoffMs());
 			if (this.closing) return;
 			try {
 				this.state = StreamState.Reconnecting;
 				await this.connect();
 				if (this.closing) return;
+				this.connectFailures = 0;
 				this.reconnects++;
 				await this.options.onReconnected?.();
 				return;
@@ -221,10 +295,19 @@ export class BybitStream {
 					this.options.onFatal(error);
 					return;
 				}
+				if (this.closing) return;
 				this.state = StreamState.Reconnecting;
+				this.health.failures++;
+				this.connectFailures++;
+				if (this.connectFailures % this.timings.maxReconnects === 0) {
+					this.options.onFatal(
+						new Error(
+							`Lost the Bybit stream and could not reconnect after ${this.connectFailures} attempts (${(error as Error).message}). The trigger keeps trying every ${Math.round(this.timings.backoffMaxMs / 1000)} s at most.`,
+						),
+					);
+				}
 			}
 		}
-		if (!this.closing) this.options.onFatal(new Error(`Lost the Bybit stream and could not reconnect after ${this.timings.maxReconnects} attempts.`));
 	}
 
 	/** Unsubscribes and subscribes again, for a fresh snapshot (order book out of sequence). */
@@ -236,7 +319,7 @@ export class BybitStream {
 
 	/** Closes with code 1000; nothing reconnects afterwards. */
 	async close(): Promise<void> {
-		if (this.closing) return;
+		if (this.state === StreamState.Closing || this.state === StreamState.Closed) return;
 		this.state = StreamState.Closing;
 		this.generation++;
 		const ws = this.ws;

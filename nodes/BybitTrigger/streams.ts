@@ -1,111 +1,32 @@
 /**
- * Wires the node's parameters to a stream: topics, filters, item shaping,
- * de-duplication, cursors and catch-up (account), conditions (market).
- * `emit` is looked up on the trigger context at call time: n8n swaps it in
- * manual mode, where the first emit ends the test run.
+ * Wires the node's parameters to a stream: conditions (market) here, the
+ * account stream in account.ts, and what both share. `emit` is looked up on
+ * the trigger context at call time: n8n swaps it in manual mode, where the
+ * first emit ends the test run. Every emit checks that this instance is still
+ * live (not closed, not superseded: see instances.ts).
  */
 import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
-import { restOrigin, wsPrivateUrl, wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
-import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
-import { wsAuthArgs } from '../../credentials/common/bybit/signing';
-import { bybitTimestamp } from '../../credentials/common/bybit/clock';
-import { advance, fetchMissed, SeenSet, type Cursors } from './catchUp';
-import { parseFilters, passes } from './filters';
+import { wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
+import { claim } from './instances';
 import { MarketWatcher, topicOf, type MarketEvent } from './market';
-import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
-import { BybitStream, StreamAuthError, type StreamTimings } from './stream';
+import { BybitStream, type StreamTimings } from './stream';
 
 export interface StreamHandle {
 	close: () => Promise<void>;
 }
 
-function timingsOf(options: IDataObject): Partial<StreamTimings> {
+export function timingsOf(options: IDataObject): Partial<StreamTimings> {
 	const ping = Math.max(1, Number(options.pingIntervalSeconds ?? 20)) * 1000;
 	return { pingIntervalMs: ping, pongTimeoutMs: Math.min(10_000, ping / 2) };
 }
 
-function emitItems(ctx: ITriggerFunctions, items: IDataObject[]): void {
+export function emitItems(ctx: ITriggerFunctions, items: IDataObject[]): void {
 	if (items.length) ctx.emit([ctx.helpers.returnJsonArray(items)]);
 }
 
-function fatal(ctx: ITriggerFunctions, error: Error): void {
+export function fatal(ctx: ITriggerFunctions, error: Error): void {
 	ctx.emitError(new NodeOperationError(ctx.getNode(), error.message));
-}
-
-export async function accountStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as BybitCredentialData;
-	const key = signingKeyOf(credentials);
-	const events = ctx.getNodeParameter('events', []) as AccountEvent[];
-	if (!events.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen to.');
-	const category = ctx.getNodeParameter('category', '') as string;
-	const filters = parseFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
-	const raw = options.rawOutput === true;
-	const catchUp = options.catchUp !== false;
-	const staticData = ctx.getWorkflowStaticData('node') as { cursors?: Cursors };
-	const cursors: Cursors = (staticData.cursors ??= {});
-	// catch-up starts from activation when nothing has been seen yet
-	const activatedAt = Date.now();
-	cursors.orderTime ??= activatedAt;
-	cursors.execTime ??= activatedAt;
-	const seen = new SeenSet();
-	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
-	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
-
-	const accept = (event: AccountEvent, topic: string, entry: IDataObject, creationTime: number | undefined, source: 'stream' | 'catchUp'): IDataObject | undefined => {
-		const k = dedupeKey(event, entry);
-		if (k && !seen.add(k)) return undefined;
-		advance(cursors, event, entry);
-		if (!passes(filters, entry)) return undefined;
-		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
-	};
-
-	const runCatchUp = async () => {
-		if (!catchUp) return;
-		const missed = await fetchMissed(ctx, events, category ? [category] : CATEGORIES, cursors, seen);
-		const items: IDataObject[] = [];
-		for (const m of missed) {
-			advance(cursors, m.event, m.entry);
-			if (passes(filters, m.entry)) items.push(itemOf(m.event, { topic: m.topic, data: [] }, m.entry, 'catchUp'));
-		}
-		emitItems(ctx, items);
-	};
-
-	const stream = new BybitStream({
-		url: wsPrivateUrl(credentials as HostSettings),
-		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
-		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
-		topics: () => topics,
-		timings: timingsOf(options),
-		onMessage: (msg) => {
-			const m = msg as unknown as PrivateMessage;
-			if (raw) return emitItems(ctx, [m as unknown as IDataObject]);
-			const event = eventOfTopic(m.topic);
-			if (!event || !Array.isArray(m.data)) return;
-			const items: IDataObject[] = [];
-			for (const entry of m.data) {
-				const item = accept(event, m.topic, entry, m.creationTime, 'stream');
-				if (item) items.push(item);
-			}
-			emitItems(ctx, items);
-		},
-		onReconnected: async () => await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`)),
-		onFatal: (error) => fatal(ctx, error),
-	});
-	try {
-		await stream.start();
-	} catch (error) {
-		const message = (error as Error).message;
-		throw new NodeOperationError(
-			ctx.getNode(),
-			error instanceof StreamAuthError ? `${message}. Check the API key and secret, and that the credential's Environment matches the key.` : message,
-		);
-	}
-	// After an n8n restart, the cursors in static data say where we stopped.
-	if (ctx.getMode() === 'trigger' && ((cursors.orderTime ?? activatedAt) < activatedAt || (cursors.execTime ?? activatedAt) < activatedAt)) {
-		await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`));
-	}
-	return { close: async () => await stream.close() };
 }
 
 export async function marketStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
@@ -132,40 +53,49 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 		depth: category === 'option' ? 25 : 50,
 	});
 	const raw = options.rawOutput === true;
-	let closed = false;
-	const stream = new BybitStream({
+	const { instance } = claim<undefined>(ctx);
+	const emit = (items: IDataObject[]) => {
+		if (instance.live) emitItems(ctx, items);
+	};
+	const stream: BybitStream = new BybitStream({
 		url: wsPublicUrl(settings, category),
 		topics: () => [topicOf(watcher.s)],
 		batchSize: 10,
 		timings: timingsOf(options),
+		health: instance.health,
+		wanted: () => instance.live,
 		onMessage: (msg) => {
-			if (raw) return emitItems(ctx, [msg as unknown as IDataObject]);
-			emitItems(ctx, watcher.onMessage(msg as never));
+			if (!instance.live) return void stream.close();
+			if (raw) return emit([msg as unknown as IDataObject]);
+			emit(watcher.onMessage(msg as never));
 			if (watcher.needsResync) {
 				watcher.needsResync = false;
 				stream.resubscribe();
 			}
 		},
-		onFatal: (error) => fatal(ctx, error),
+		onFatal: (error) => {
+			if (instance.live) fatal(ctx, error);
+		},
 	});
 	try {
 		await stream.start();
 	} catch (error) {
+		instance.close();
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
 	}
 	if (event === 'orderbook') {
 		const every = Math.max(1, Number(ctx.getNodeParameter('everySeconds', 10))) * 1000;
 		void (async () => {
-			while (!closed) {
+			while (instance.live) {
 				const until = Date.now() + every;
-				while (!closed && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
-				if (!closed) emitItems(ctx, watcher.bookSnapshot());
+				while (instance.live && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
+				emit(watcher.bookSnapshot());
 			}
 		})();
 	}
 	return {
 		close: async () => {
-			closed = true;
+			instance.close();
 			await stream.close();
 		},
 	};

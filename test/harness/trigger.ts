@@ -3,7 +3,7 @@
  * `emit`/`emitError` recorded, static data kept across restarts, and the
  * real credential + axios behind httpRequestWithAuthentication.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { Workflow, type ICredentialDataDecryptedObject, type IDataObject, type INode, type INodeExecutionData, type INodeTypes, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { BybitTrigger } from '../../nodes/BybitTrigger/BybitTrigger.node';
 import { bybitApiRequest, type BybitContext } from '../../nodes/Bybit/transport';
@@ -64,17 +64,70 @@ export interface TriggerRun {
 	ctx: ITriggerFunctions;
 }
 
+/**
+ * n8n 2.41's handling of an active trigger's static data, with n8n-workflow's
+ * real classes: `load()` builds a Workflow from what the database holds (the
+ * Workflow wraps it in an ObservableObject) and returns the node's static
+ * data as `getStaticData('node', node)` does; `save()` is
+ * WorkflowStaticDataService.saveStaticData: the whole static data goes to the
+ * database (JSON) only when `__dataChanged` is set. n8n calls it at the start
+ * of every emit and after an activation, never on close.
+ */
+export class N8nStaticData {
+	/** The database column (JSON text). */
+	db: string;
+	saves = 0;
+	private workflow?: Workflow;
+
+	constructor(db: IDataObject = {}) {
+		this.db = JSON.stringify(db);
+	}
+
+	load(): IDataObject {
+		const nodeTypes = { getByNameAndVersion: () => undefined, getByName: () => undefined, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+		this.workflow = new Workflow({ id: 'wf-db', nodes: [TRIGGER_NODE], connections: {}, active: true, nodeTypes, staticData: JSON.parse(this.db) as IDataObject });
+		return this.workflow.getStaticData('node', TRIGGER_NODE);
+	}
+
+	save(): void {
+		const data = this.workflow?.staticData;
+		if (data?.__dataChanged !== true) return;
+		this.db = JSON.stringify(data);
+		data.__dataChanged = false;
+		this.saves++;
+	}
+
+	/** The node's part of what the database holds. */
+	saved(): IDataObject {
+		return ((JSON.parse(this.db) as IDataObject)[`node:${TRIGGER_NODE.name}`] as IDataObject | undefined) ?? {};
+	}
+}
+
+const TRIGGER_NODE: INode = { id: 't1', name: 'Bybit Trigger', type: 'n8n-nodes-bybit.bybitTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+let workflowNo = 0;
+
+export interface TriggerOptions {
+	mode?: 'trigger' | 'manual';
+	staticData?: IDataObject;
+	/** Static data loaded and saved as n8n does (overrides `staticData`). */
+	n8n?: N8nStaticData;
+	/** Same id = the same workflow in this process (default: a new one per trigger). */
+	workflowId?: string;
+}
+
 export async function startTrigger(
 	params: Record<string, unknown>,
 	credentials: ICredentialDataDecryptedObject | undefined,
-	options: { mode?: 'trigger' | 'manual'; staticData?: IDataObject } = {},
+	options: TriggerOptions = {},
 ): Promise<TriggerRun> {
 	const emitted: IDataObject[][] = [];
 	const errors: Error[] = [];
-	const staticData = options.staticData ?? {};
-	const node: INode = { id: 't1', name: 'Bybit Trigger', type: 'n8n-nodes-bybit.bybitTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+	const staticData = options.n8n ? options.n8n.load() : (options.staticData ?? {});
+	const node: INode = { ...TRIGGER_NODE };
+	const workflow = { id: options.workflowId ?? `wf-${++workflowNo}`, name: 'Bybit Trigger test', active: true };
 	const ctx = {
 		getNode: () => node,
+		getWorkflow: () => workflow,
 		getMode: () => options.mode ?? 'trigger',
 		getCredentials: async () => {
 			if (!credentials) throw new Error('no credential');
@@ -82,7 +135,10 @@ export async function startTrigger(
 		},
 		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
 		getWorkflowStaticData: () => staticData,
-		emit: (data: INodeExecutionData[][]) => emitted.push(data[0].map((d) => d.json)),
+		emit: (data: INodeExecutionData[][]) => {
+			options.n8n?.save();
+			emitted.push(data[0].map((d) => d.json));
+		},
 		emitError: (error: Error) => errors.push(error),
 		logger: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
 		helpers: {
@@ -91,6 +147,7 @@ export async function startTrigger(
 		},
 	} as unknown as ITriggerFunctions;
 	const response = await new BybitTrigger().trigger.call(ctx);
+	options.n8n?.save(); // after a successful activation
 	const close = response.closeFunction;
 	if (close) {
 		open.add(response);

@@ -62,6 +62,12 @@ export interface SandboxControl {
 	acceptThenDrop(n: number, pathPrefix?: string): void;
 	clearFaults(): void;
 	dropAllSockets(): void;
+	/**
+	 * Accept, authenticate and subscribe as usual, then terminate every new
+	 * connection `ms` after its first subscription (clients see 1006);
+	 * undefined stops it. Returns the number of connections dropped so far.
+	 */
+	dropAfterSubscribe(ms: number | undefined): number;
 	closeSockets(code: number, reason?: string): void;
 	pausePushes(): void;
 	resumePushes(): void;
@@ -166,8 +172,15 @@ export function createControl(d: ControlDeps): SandboxControl {
 		failNext: (n, status = 500, pathPrefix) => faults.add('fail', n, { status, prefix: pathPrefix }),
 		dropNext: (n, pathPrefix) => faults.add('drop', n, { prefix: pathPrefix }),
 		acceptThenDrop: (n, pathPrefix = '/v5/order/create') => faults.add('acceptThenDrop', n, { prefix: pathPrefix }),
-		clearFaults: () => faults.clear(),
+		clearFaults() {
+			faults.clear();
+			ws.hub.dropAfterSubscribeMs = undefined;
+		},
 		dropAllSockets: () => ws.hub.terminateAll(),
+		dropAfterSubscribe(ms) {
+			ws.hub.dropAfterSubscribeMs = ms === undefined ? undefined : Math.max(0, ms);
+			return ws.hub.dropsAfterSubscribe;
+		},
 		closeSockets: (code, reason = '') => ws.hub.closeAll(code, reason),
 		pausePushes: () => ws.hub.pause(),
 		resumePushes: () => ws.hub.resume(),

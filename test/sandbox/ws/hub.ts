@@ -10,12 +10,18 @@ export interface Conn {
 	connId: string;
 	key?: KeyRecord;
 	topics: Set<string>;
+	/** Set once a drop is scheduled for this connection (dropAfterSubscribe). */
+	dropScheduled?: boolean;
 }
 
 export class Hub {
 	readonly conns = new Set<Conn>();
 	/** When set, pings get no pong (a half-dead connection). */
 	mutePongs = false;
+	/** When set, every connection is terminated this many ms after its first subscription. */
+	dropAfterSubscribeMs?: number;
+	/** Connections terminated by dropAfterSubscribe. */
+	dropsAfterSubscribe = 0;
 	/** Every closed connection with the close code the server saw (1000 = a clean client close). */
 	readonly closes: Array<{ connId: string; kind: string; code: number; time: number }> = [];
 	/** topic -> subscribed connections (public topics are keyed "category|topic"). */
@@ -53,6 +59,15 @@ export class Hub {
 		if (!set) this.subs.set(key, (set = new Set()));
 		set.add(conn);
 		conn.topics.add(key);
+		const ms = this.dropAfterSubscribeMs;
+		if (ms !== undefined && !conn.dropScheduled) {
+			conn.dropScheduled = true;
+			setTimeout(() => {
+				if (conn.ws.readyState !== 1) return;
+				this.dropsAfterSubscribe++;
+				conn.ws.terminate();
+			}, ms).unref();
+		}
 	}
 
 	unsubscribe(conn: Conn, key: string): void {

@@ -1,0 +1,180 @@
+/**
+ * The account (private) stream: topics, filters, item shaping,
+ * de-duplication, persisted ledgers and catch-up.
+ *
+ * Exactly once across restarts rests on how n8n 2.41 saves static data: the
+ * node's static data is an n8n ObservableObject; assigning one of its
+ * top-level keys marks the workflow's static data changed (a nested object
+ * created later is not observed), and n8n writes changed static data to the
+ * database when the trigger emits (`saveStaticData` at the start of every
+ * emit) and after activation, never on close. So the ledgers are written as
+ * top-level keys (`orders`, `executions`), as new objects, synchronously just
+ * before each emit: what is saved always covers every event emitted so far.
+ */
+import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
+
+import { restOrigin, wsPrivateUrl, type HostSettings } from '../../credentials/common/bybit/endpoints';
+import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
+import { wsAuthArgs } from '../../credentials/common/bybit/signing';
+import { bybitTimestamp } from '../../credentials/common/bybit/clock';
+import { fetchMissed, ledgerOf, type Ledgers } from './catchUp';
+import { parseFilters, passes } from './filters';
+import { claim, guardedContext } from './instances';
+import { Ledger, markOf, mergeMarks, SeenSet, type Mark } from './ledger';
+import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
+import { BybitStream, StreamAuthError } from './stream';
+import { emitItems, fatal, timingsOf, type StreamHandle } from './streams';
+
+/** The node's static data (top-level keys only; `cursors` is the format before 0.2). */
+interface Persisted {
+	orders?: Mark;
+	executions?: Mark;
+	cursors?: { orderTime?: number; execTime?: number };
+}
+
+/**
+ * What a successor instance takes over in this process: the live seen-set
+ * while this instance runs; after close only the ledgers (at most 100 keys
+ * each), which are exact on their own once no stream of ours is connected.
+ */
+interface AccountState {
+	ledgers: Ledgers;
+	seen?: SeenSet;
+}
+
+/** The old cursor format: everything up to the cursor was emitted. */
+function legacyMark(time: unknown): Mark | undefined {
+	return typeof time === 'number' && time > 0 ? { high: time, floor: time + 1, keys: {} } : undefined;
+}
+
+export async function accountStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
+	const credentials = (await ctx.getCredentials('bybitApi')) as BybitCredentialData;
+	const key = signingKeyOf(credentials);
+	const events = ctx.getNodeParameter('events', []) as AccountEvent[];
+	if (!events.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen to.');
+	const category = ctx.getNodeParameter('category', '') as string;
+	const filters = parseFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
+	const raw = options.rawOutput === true;
+	const catchUp = options.catchUp !== false;
+
+	const { instance, previous } = claim<AccountState>(ctx);
+	const rest = guardedContext(ctx, instance);
+	const staticData = ctx.getWorkflowStaticData('node') as Persisted;
+	const now = Date.now();
+	const resume = (stored: Mark | undefined, live: Ledger | undefined) => mergeMarks(stored, live?.toMark());
+	const marks = {
+		order: resume(markOf(staticData.orders) ?? legacyMark(staticData.cursors?.orderTime), previous?.ledgers.order),
+		execution: resume(markOf(staticData.executions) ?? legacyMark(staticData.cursors?.execTime), previous?.ledgers.execution),
+	};
+	const wantOrders = events.includes('order');
+	const wantExecs = events.includes('execution') || events.includes('executionFast');
+	// nothing recorded yet: catch-up starts at activation
+	const ledgers: Ledgers = {
+		order: wantOrders ? (marks.order ? new Ledger(marks.order) : Ledger.fresh(now)) : undefined,
+		execution: wantExecs ? (marks.execution ? new Ledger(marks.execution) : Ledger.fresh(now)) : undefined,
+	};
+	const resumed = (wantOrders && marks.order !== undefined) || (wantExecs && marks.execution !== undefined);
+	const seen = previous?.seen ?? new SeenSet();
+	for (const ledger of [ledgers.order, ledgers.execution]) for (const k of ledger?.keyList() ?? []) seen.add(k);
+	instance.share({ ledgers, seen });
+
+	/** Writes the changed ledgers as new top-level values (see the file comment). */
+	const persist = () => {
+		if (!catchUp) return;
+		if (ledgers.order?.dirty) staticData.orders = ledgers.order.snapshot();
+		if (ledgers.execution?.dirty) staticData.executions = ledgers.execution.snapshot();
+		if (staticData.cursors !== undefined) delete staticData.cursors;
+	};
+	const emit = (items: IDataObject[]) => {
+		if (!instance.live || !items.length) return;
+		persist();
+		emitItems(ctx, items);
+	};
+
+	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
+	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
+
+	/** Records an entry as seen; false when it was seen before. */
+	const remember = (event: AccountEvent, entry: IDataObject): boolean => {
+		const k = dedupeKey(event, entry);
+		if (!k) return true;
+		if (!seen.add(k)) return false;
+		const { ledger, time } = ledgerOf(ledgers, event, entry);
+		ledger?.record(k, time);
+		return true;
+	};
+	const accept = (event: AccountEvent, topic: string, entry: IDataObject, creationTime: number | undefined, source: 'stream' | 'catchUp'): IDataObject | undefined => {
+		if (!remember(event, entry) || !passes(filters, entry)) return undefined;
+		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
+	};
+
+	const runCatchUp = async () => {
+		if (!catchUp || !instance.live) return;
+		try {
+			const missed = await fetchMissed(rest, events, category ? [category] : CATEGORIES, ledgers, seen);
+			if (!instance.live) return;
+			const items: IDataObject[] = [];
+			for (const m of missed) {
+				const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
+				if (item) items.push(item);
+			}
+			emit(items);
+		} catch (error) {
+			// after close a refused request ends the catch-up: nothing to report
+			if (instance.live) ctx.logger.warn(`Bybit Trigger catch-up failed: ${(error as Error).message}`);
+		}
+	};
+
+	const stream: BybitStream = new BybitStream({
+		url: wsPrivateUrl(credentials as HostSettings),
+		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
+		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
+		topics: () => topics,
+		timings: timingsOf(options),
+		health: instance.health,
+		wanted: () => instance.live,
+		onMessage: (msg) => {
+			if (!instance.live) return void stream.close();
+			const m = msg as unknown as PrivateMessage;
+			const event = eventOfTopic(m.topic);
+			if (raw) {
+				// as Bybit sent it, unless every entry in it was emitted already (by catch-up)
+				const entries = event && Array.isArray(m.data) ? m.data : [];
+				const fresh = entries.map((entry) => remember(event!, entry));
+				if (!entries.length || fresh.some(Boolean)) emit([m as unknown as IDataObject]);
+				return;
+			}
+			if (!event || !Array.isArray(m.data)) return;
+			const items: IDataObject[] = [];
+			for (const entry of m.data) {
+				const item = accept(event, m.topic, entry, m.creationTime, 'stream');
+				if (item) items.push(item);
+			}
+			emit(items);
+		},
+		onReconnected: runCatchUp,
+		onFatal: (error) => {
+			if (instance.live) fatal(ctx, error);
+		},
+	});
+	try {
+		await stream.start();
+	} catch (error) {
+		instance.close({ ledgers });
+		const message = (error as Error).message;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			error instanceof StreamAuthError ? `${message}. Check the API key and secret, and that the credential's Environment matches the key.` : message,
+		);
+	}
+	// After an n8n restart or a reactivation, the ledgers say where we stopped.
+	if (ctx.getMode() === 'trigger' && resumed) await runCatchUp();
+	// saved by n8n when the activation completes
+	persist();
+	return {
+		close: async () => {
+			instance.close({ ledgers });
+			await stream.close();
+		},
+	};
+}

@@ -1,0 +1,187 @@
+/**
+ * Issue #13 observation 4 in a REAL n8n 2.41.1: a workflow started by the Bybit Trigger on
+ * executions, fills before a restart, while n8n is down and after it: every fill reaches the
+ * workflow exactly once (n8n's own static-data persistence and sqlite database in between).
+ * Needs `npm run build`; set BYBIT_SKIP_E2E=1 to skip.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+import * as runtime from '../../scripts/runtime';
+import { bybitCredRef, bybitRest, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
+
+const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_TRIGGER;
+// at most 21 characters: n8n saves static data only for ids it considers valid (isWorkflowIdValid)
+const WF = 'bybitE2eTrigRestart';
+
+function workflow(): Workflow {
+	return {
+		id: WF,
+		name: 'e2e trigger restart',
+		nodes: [
+			{
+				id: `${WF}-t`,
+				name: 'Bybit Trigger',
+				type: 'n8n-nodes-bybit.bybitTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { source: 'account', events: ['execution'], category: 'linear', options: { catchUp: true } },
+				credentials: bybitCredRef,
+			},
+			{ id: `${WF}-n`, name: 'Act On Fill', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+		],
+		connections: { 'Bybit Trigger': { main: [[{ node: 'Act On Fill', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+(SKIP ? describe.skip : describe)('real n8n 2.41.1: the Bybit Trigger across an n8n restart', () => {
+	let sandbox: Sandbox;
+	let userFolder: string;
+	let env: NodeJS.ProcessEnv;
+	let base = '';
+	let apiKey = '';
+	let child: ChildProcess | undefined;
+	let exited: Promise<number | null> = Promise.resolve(null);
+	const redact = (s: string) => (sandbox ? s.split(sandbox.control.defaultKey.secret).join('***') : s);
+
+	async function n8n(args: string[]): Promise<void> {
+		const r = await runtime.runN8n(args, env, { timeoutMs: 180_000 });
+		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${r.code}:\n${redact(`${r.stdout}\n${r.stderr}`).slice(-3000)}`);
+	}
+
+	let starts = 0;
+	async function start(): Promise<void> {
+		let output = '';
+		const logFile = path.join(userFolder, `n8n-start-${++starts}.log`);
+		const proc = spawn(runtime.nodeBin(), [runtime.n8nBin(), 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
+		child = proc;
+		exited = new Promise((r) => proc.once('exit', (code) => r(code)));
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`n8n not ready after 180 s:\n${redact(output).slice(-3000)}`)), 180_000);
+			const onData = (d: Buffer) => {
+				output += d.toString();
+				fs.appendFileSync(logFile, redact(d.toString()));
+				if (output.includes('Editor is now accessible')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			};
+			proc.stdout!.on('data', onData);
+			proc.stderr!.on('data', onData);
+			proc.once('exit', (code) => {
+				clearTimeout(timer);
+				reject(new Error(`n8n exited (${code}) before it was ready:\n${redact(output).slice(-3000)}`));
+			});
+		});
+	}
+
+	async function stop(): Promise<void> {
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const proc = child;
+		proc.kill('SIGTERM');
+		const t = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+		await exited;
+		clearTimeout(t);
+	}
+
+	/** orderLinkId -> how many trigger items of finished executions carry it. */
+	async function delivered(): Promise<Map<string, number>> {
+		const r = await httpJson('GET', `${base}/api/v1/executions?workflowId=${WF}&includeData=true&limit=250`, undefined, { 'X-N8N-API-KEY': apiKey });
+		expect(r.status).toBe(200);
+		const counts = new Map<string, number>();
+		for (const e of r.json.data as Json[]) {
+			if (['new', 'running', 'waiting'].includes(String(e.status))) continue;
+			const runData = ((e.data as Json | undefined)?.resultData as Json | undefined)?.runData as Record<string, Array<{ data?: { main?: Array<Array<{ json: Json }>> } }>> | undefined;
+			for (const item of runData?.['Bybit Trigger']?.[0]?.data?.main?.[0] ?? []) {
+				const link = String(item.json.orderLinkId);
+				counts.set(link, (counts.get(link) ?? 0) + 1);
+			}
+		}
+		return counts;
+	}
+
+	const fill = async (orderLinkId: string) => {
+		const res = await bybitRest(sandbox, 'POST', '/v5/order/create', { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001', orderLinkId });
+		expect(res.retCode).toBe(0);
+		return orderLinkId;
+	};
+	const arrived = (links: string[]) => async () => {
+		const counts = await delivered();
+		return links.every((l) => counts.has(l)) ? counts : undefined;
+	};
+
+	beforeAll(async () => {
+		await runtime.ensureRuntime();
+		sandbox = await startSandbox();
+		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-restart-'));
+		runtime.installPackage(userFolder, REPO);
+		const port = await freePort();
+		base = `http://127.0.0.1:${port}`;
+		env = runtime.n8nEnv(userFolder, port, { N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
+		const credFile = path.join(userFolder, 'credentials.json');
+		const data = {
+			environment: 'custom',
+			baseUrl: sandbox.restUrl,
+			wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
+			signatureMethod: 'hmac',
+			apiKey: sandbox.control.defaultKey.apiKey,
+			apiSecret: sandbox.control.defaultKey.secret,
+			recvWindow: 5000,
+		};
+		fs.writeFileSync(credFile, JSON.stringify([{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data }]), { mode: 0o600 });
+		try {
+			await n8n(['import:credentials', `--input=${credFile}`]);
+		} finally {
+			fs.rmSync(credFile, { force: true });
+		}
+		const wfFile = path.join(userFolder, 'wf.json');
+		fs.writeFileSync(wfFile, JSON.stringify(workflow()));
+		await n8n(['import:workflow', `--input=${wfFile}`]);
+		await n8n(['publish:workflow', `--id=${WF}`]);
+		await start();
+		const owner = { email: 'e2e@n8n-nodes-bybit.local', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-password-1' };
+		expect((await httpJson('POST', `${base}/rest/owner/setup`, owner)).status).toBe(200);
+		const login = await httpJson('POST', `${base}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+		const cookie = String((login.headers['set-cookie'] ?? []).find((c) => c.startsWith('n8n-auth=')) ?? '').split(';')[0];
+		const key = await httpJson('POST', `${base}/rest/api-keys`, { label: 'e2e', expiresAt: null, scopes: ['execution:read', 'execution:list'] }, { cookie });
+		expect(key.status).toBe(200);
+		apiKey = key.json.data.rawApiKey;
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await stop();
+		await sandbox?.close();
+		if (userFolder && !process.env.BYBIT_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true });
+	}, 60_000);
+
+	/** n8n 2.41 activates published workflows from its publication outbox, after "Editor is now accessible". */
+	const triggerConnected = async () => {
+		const open = sandbox.control.openSockets as () => number;
+		await waitFor('the trigger connected to the sandbox', () => open() >= 1 || undefined, 60_000, 200);
+		await new Promise((r) => setTimeout(r, 1000)); // authenticated and subscribed
+	};
+
+	test('fills before, during and after two restarts: each reaches the workflow exactly once', async () => {
+		await triggerConnected();
+		const before = [await fill(`rs-before-${Date.now()}`), await fill(`rs-before2-${Date.now()}`)];
+		await waitFor('the fills before the restart', arrived(before), 45_000);
+		await stop();
+		const down1 = [await fill(`rs-down-${Date.now()}`), await fill(`rs-down2-${Date.now()}`)];
+		await start();
+		await waitFor('the fills made while n8n was down', arrived(down1), 60_000);
+		const live = [await fill(`rs-live-${Date.now()}`)];
+		await waitFor('a live fill after the restart', arrived(live), 45_000);
+		await stop();
+		const down2 = [await fill(`rs-down3-${Date.now()}`)];
+		await start();
+		await waitFor('the fill made during the second restart', arrived(down2), 60_000);
+		await new Promise((r) => setTimeout(r, 3000)); // a late duplicate would show up by now
+		const counts = await delivered();
+		const all = [...before, ...down1, ...live, ...down2];
+		expect(Object.fromEntries(all.map((l) => [l, counts.get(l)]))).toEqual(Object.fromEntries(all.map((l) => [l, 1])));
+		expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(all.length);
+	}, 10 * 60_000);
+});
