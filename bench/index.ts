@@ -13,6 +13,8 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P3 trigger throughput', () => import('./p3-trigger-throughput')],
 	['P4 reconnect', () => import('./p4-reconnect')],
 	['P5 footprint', () => import('./p5-footprint')],
+	['P6 queue mode', () => import('./p6-queue')],
+	['P7 alert latency', () => import('./p7-alert-latency')],
 ];
 
 async function main(): Promise<void> {

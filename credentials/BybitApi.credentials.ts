@@ -100,6 +100,15 @@ export class BybitApi implements ICredentialType {
 			description: 'How long after its timestamp Bybit accepts a signed request',
 		},
 		{
+			displayName: 'Processes Sharing This Key',
+			name: 'processesSharingKey',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 1,
+			description:
+				'How many n8n processes use this API key at the same time (in queue mode: the number of workers, plus the main process if it runs the Bybit Trigger). Each takes its share of Bybit\'s per-key rate limits and of the IP budget, so together they stay within what Bybit allows.',
+		},
+		{
 			displayName:
 				'Safety limits below apply to every request signed with this credential: Bybit nodes, AI-agent tools and the HTTP Request node. Refused requests are never sent. Reduce-only closes are always allowed.',
 			name: 'safetyNotice',

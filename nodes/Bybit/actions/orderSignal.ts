@@ -9,11 +9,12 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFuncti
 import * as D from '../trading/decimalMath';
 import { closePosition, flipPosition, openPositions } from '../trading/positionOps';
 import { ageProblem, intentOf, orderLinkIdFromAlert, parseAlert, secretMatches, SignalError, symbolFromTicker, type SignalIntent, type TradingViewAlert } from '../trading/signal';
-import { currentPrice, instrumentFilters } from '../trading/instruments';
+import { checkPrice, instrumentFilters } from '../trading/instruments';
 import { qtyProblem, roundQty, SizingError } from '../trading/sizing';
 import { category, choice, decimal, text } from './fields';
 import { MAX_DECIMAL_LENGTH } from './inputs';
 import { prepareCreate, runCreate, type QtyType } from './orderSizing';
+import { positionSettings } from './positionIdx';
 import type { OperationSpec } from './types';
 
 type SignalQty = QtyType | 'alert';
@@ -58,10 +59,11 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 		);
 	}
 	const cat = String(body.category);
-	const f = await instrumentFilters(ctx, cat, String(body.symbol), i);
+	// one round trip for both look-ups (each cached: filters 60 s, the check price 15 s)
+	const [f, price] = await Promise.all([instrumentFilters(ctx, cat, String(body.symbol), i), checkPrice(ctx, cat, String(body.symbol), i)]);
 	body.qty = roundQty(given, f);
 	if (cat === 'spot') body.marketUnit = 'baseCoin';
-	const problem = qtyProblem(String(body.qty), await currentPrice(ctx, cat, String(body.symbol), 'lastPrice', i), 'Market', f);
+	const problem = qtyProblem(String(body.qty), price, 'Market', f);
 	if (problem) throw new SignalError(problem);
 }
 
@@ -102,6 +104,9 @@ async function act(ctx: IExecuteFunctions, i: number, params: IDataObject, alert
 	const body: IDataObject = { category: cat, symbol, side: intent.side, orderType: 'Market', orderLinkId: linkId };
 	if (intent.intent === 'reduce' && cat !== 'spot') body.reduceOnly = true;
 	if (cat !== 'spot') body.positionIdx = 'auto';
+	// Position mode (for positionIdx Auto) is read while the order is sized, not after: an alert minutes
+	// after the last finds every cache expired, and these look-ups then cost one round trip, not three.
+	if (cat === 'linear' || cat === 'inverse') positionSettings(ctx, cat, symbol, i).catch(() => undefined);
 	await sizeFor(ctx, body, qtyType, params, alert, i);
 	return await runCreate(ctx, body, { qtyType: 'base', roundPrices: false, tpslUnit: 'price', dryRun }, i);
 }

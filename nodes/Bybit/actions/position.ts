@@ -1,4 +1,4 @@
-import { NodeOperationError, type IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
 import { breakevenStop, closeAll, closePosition, flipPosition, setTargetPosition } from '../trading/positionOps';
@@ -9,6 +9,22 @@ import type { OperationSpec } from './types';
 const DERIV = ['linear', 'inverse'];
 const SIDE_IDX = choice('Position', 'positionIdx', [['All (One-Way or Both Hedge Sides)', 'all'], ['Hedge Long Side (1)', '1'], ['Hedge Short Side (2)', '2']], 'all', 'Which position of the symbol');
 const idxOf = (value: unknown) => (value === undefined || value === 'all' || value === '' ? undefined : Number(value));
+/**
+ * The id the orders of a position operation are derived from (`<id>-1`, `<id>-o`, `<id>-t`): the
+ * same operation run twice with the same id (a retried webhook, two queue-mode workers) acts once.
+ */
+const ACTION_LINK_ID = text(
+	'Order Link ID',
+	'orderLinkId',
+	'Your own ID for this action, e.g. from the alert (at most 28 letters, digits, - and _). The orders are given IDs derived from it, so the same action sent twice acts once. Empty: a fresh ID each run.',
+);
+function linkIdOf(ctx: IExecuteFunctions, params: IDataObject, itemIndex: number): string | undefined {
+	const id = typeof params.orderLinkId === 'string' ? params.orderLinkId : '';
+	if (id.length > 28) {
+		throw new NodeOperationError(ctx.getNode(), `"orderLinkId" must be at most 28 characters here (the orders add a suffix within Bybit's 36), got ${id.length}. Shorten it, e.g. keep the alert's own id.`, { itemIndex });
+	}
+	return id || undefined;
+}
 
 export const positionSpecs: OperationSpec[] = [
 	{
@@ -103,33 +119,33 @@ export const positionSpecs: OperationSpec[] = [
 	{
 		resource: 'position', operation: 'closePosition', name: 'Close Position', action: 'Close a position',
 		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size; spot sells the free base coin', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(), { ...SIDE_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } }],
+		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(), { ...SIDE_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } }, ACTION_LINK_ID],
 		async run(i, params) {
-			return await closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
+			return await closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i, linkIdOf(this, params, i));
 		},
 	},
 	{
 		resource: 'position', operation: 'closeAll', name: 'Close All Positions', action: 'Close all positions',
 		description: 'Close every open position in a category', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse', 'option']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)')],
+		fields: [category(['linear', 'inverse', 'option']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)'), ACTION_LINK_ID],
 		async run(i, params) {
-			return await closeAll(this, String(params.category), params.settleCoin as string | undefined, i);
+			return await closeAll(this, String(params.category), params.settleCoin as string | undefined, i, linkIdOf(this, params, i));
 		},
 	},
 	{
 		resource: 'position', operation: 'flip', name: 'Flip Position', action: 'Flip a position',
 		description: 'Close the position and open the other side', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse']), symbol(), decimal('Quantity', 'qty', 'Size of the new position (empty: the current size)')],
+		fields: [category(['linear', 'inverse']), symbol(), decimal('Quantity', 'qty', 'Size of the new position (empty: the current size)'), ACTION_LINK_ID],
 		async run(i, params) {
-			return await flipPosition(this, String(params.category), String(params.symbol), params.qty as string | undefined, i);
+			return await flipPosition(this, String(params.category), String(params.symbol), params.qty as string | undefined, i, linkIdOf(this, params, i));
 		},
 	},
 	{
 		resource: 'position', operation: 'setTarget', name: 'Set Target Position', action: 'Set a target position size',
 		description: 'Bring a one-way position to a signed size (+long, -short, 0 flat) with the minimum order', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
-		fields: [category(['linear', 'inverse']), symbol(), { displayName: 'Target Size', name: 'target', type: 'string', default: '', required: true, placeholder: '-0.01', description: 'Signed position size: positive long, negative short, 0 flat' }],
+		fields: [category(['linear', 'inverse']), symbol(), { displayName: 'Target Size', name: 'target', type: 'string', default: '', required: true, placeholder: '-0.01', description: 'Signed position size: positive long, negative short, 0 flat' }, ACTION_LINK_ID],
 		async run(i, params) {
-			return await setTargetPosition(this, String(params.category), String(params.symbol), String(params.target), i);
+			return await setTargetPosition(this, String(params.category), String(params.symbol), String(params.target), i, linkIdOf(this, params, i));
 		},
 	},
 	{

@@ -66,7 +66,28 @@ export async function currentPrice(
 	return price;
 }
 
+/** How long a price read only for a sanity check (minimum order value) may be reused. */
+export const CHECK_PRICE_TTL_MS = 15_000;
+const checkPrices = new Map<string, { expires: number; value: Promise<string> }>();
+
+/**
+ * The last price for a check that tolerates a price a few seconds old (is the order above Bybit's
+ * minimum value?): reused for 15 s per credential, category and symbol, concurrent reads share one
+ * request. Sizing from a price (quote amount, balance, risk) always reads it fresh (currentPrice).
+ */
+export async function checkPrice(ctx: BybitContext, category: string, symbol: string, itemIndex?: number): Promise<string> {
+	const key = `${await credentialScope(ctx)}|${category}|${symbol}`;
+	const now = Date.now();
+	const hit = checkPrices.get(key);
+	if (hit && hit.expires > now) return await hit.value;
+	const value = currentPrice(ctx, category, symbol, 'lastPrice', itemIndex);
+	checkPrices.set(key, { expires: now + CHECK_PRICE_TTL_MS, value });
+	value.catch(() => checkPrices.delete(key));
+	return await value;
+}
+
 /** For tests. */
 export function clearInstrumentCache(): void {
 	cache.clear();
+	checkPrices.clear();
 }

@@ -149,15 +149,16 @@ export async function closePosition(
  * default USDT), each on its own: one row per position, closed or failed with
  * the reason, so one failure never leaves the other positions open.
  */
-export async function closeAll(ctx: BybitContext, category: string, settleCoin: string | undefined, itemIndex?: number): Promise<CloseResult[]> {
+export async function closeAll(ctx: BybitContext, category: string, settleCoin: string | undefined, itemIndex?: number, linkId?: string): Promise<CloseResult[]> {
 	if (category === 'spot') throw new SizingError('Close All works on linear, inverse and option positions. For spot, use Close Position per symbol (it sells the free base coin).');
 	const coin = settleCoin || (category === 'linear' ? 'USDT' : undefined);
-	const rows = await openPositions(ctx, category, { settleCoin: coin }, itemIndex);
+	// in a fixed order, so that two runs with the same id derive the same id per position
+	const rows = (await openPositions(ctx, category, { settleCoin: coin }, itemIndex)).sort((a, b) => `${a.symbol}|${a.positionIdx}`.localeCompare(`${b.symbol}|${b.positionIdx}`));
 	const results: CloseResult[] = [];
-	for (const row of rows) {
+	for (const [n, row] of rows.entries()) {
 		const what = `${row.symbol} ${row.side} ${row.size}`;
 		try {
-			const orders = await closeRows(ctx, category, [row], undefined, itemIndex);
+			const orders = await closeRows(ctx, category, [row], linkId ? `${linkId.slice(0, 28)}-${n + 1}` : undefined, itemIndex);
 			results.push({ symbol: row.symbol, closed: true, orders, message: `Closing ${what}.` });
 		} catch (error) {
 			results.push({ symbol: row.symbol, closed: false, orders: [], message: `Could not close ${what}: ${(error as Error).message}` });
@@ -209,7 +210,7 @@ export async function flipPosition(
  * Brings a one-way position to a signed target size (+long, -short, 0 flat)
  * with one market order of the difference, reduce-only when it only shrinks.
  */
-export async function setTargetPosition(ctx: BybitContext, category: string, symbol: string, target: string, itemIndex?: number): Promise<IDataObject> {
+export async function setTargetPosition(ctx: BybitContext, category: string, symbol: string, target: string, itemIndex?: number, linkId?: string): Promise<IDataObject> {
 	const { hedge, rows } = await positionMode(ctx, category, symbol, itemIndex);
 	if (hedge) throw new SizingError(`${symbol} is in hedge mode: a signed target size needs one-way mode. Use Close Position and Create instead.`);
 	const row = rows[0];
@@ -222,7 +223,7 @@ export async function setTargetPosition(ctx: BybitContext, category: string, sym
 	const shrinking = D.compare(target, '0') === 0 || (D.compare(current, '0') !== 0 && (D.compare(target, '0') > 0) === (D.compare(current, '0') > 0) && D.compare(target.replace(/^-/, ''), current.replace(/^-/, '')) < 0);
 	const order = await createOrderOnce(
 		ctx,
-		{ category, symbol, side, orderType: 'Market', qty, reduceOnly: shrinking, positionIdx: 0, orderLinkId: internalLinkId('tgt') },
+		{ category, symbol, side, orderType: 'Market', qty, reduceOnly: shrinking, positionIdx: 0, orderLinkId: linkId ? derivedLinkId(linkId, 't') : internalLinkId('tgt') },
 		itemIndex,
 	);
 	return { symbol, current, target, orders: [order], message: `${side} ${qty} ${symbol} (${current} -> ${target}).` };

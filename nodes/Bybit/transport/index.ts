@@ -28,7 +28,7 @@ import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit
 import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
-import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
+import { acquire, blockUntil, documentedLimit, observe, settle, shareOf, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
 	| IExecuteFunctions
@@ -68,6 +68,8 @@ export interface BybitRequest {
 }
 
 const MAX_ATTEMPTS = 4;
+/** Re-sends after a 10006 (refused before processing), on top of MAX_ATTEMPTS. */
+const RATE_LIMIT_ROUNDS = 12;
 const BACKOFF_MS = [250, 750, 2000];
 
 /** Codes where Bybit refused the request before acting on it. */
@@ -91,17 +93,37 @@ interface KeyInfo {
 	guardrails: Guardrails;
 	/** Never shown: only to redact it from texts Bybit sends back. */
 	secrets: string[];
+	/** n8n processes sharing the key and IP (credential "Processes Sharing This Key"). */
+	processes: number;
 }
 
+/**
+ * n8n reads and decrypts the credential from its database on every getCredentials call: one read
+ * serves the look-ups and the request of one item (a context is one node run), for a second at most.
+ */
+const KEY_INFO_TTL_MS = 1000;
+const keyInfos = new WeakMap<object, { at: number; info: Promise<KeyInfo> }>();
+
 async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
+	const hit = keyInfos.get(ctx);
+	if (hit && Date.now() - hit.at < KEY_INFO_TTL_MS) return await hit.info;
+	const info = readKeyInfo(ctx);
+	keyInfos.set(ctx, { at: Date.now(), info });
+	info.catch(() => keyInfos.delete(ctx));
+	return await info;
+}
+
+async function readKeyInfo(ctx: BybitContext): Promise<KeyInfo> {
 	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
-		GuardrailSettings & { apiKey?: string; apiSecret?: string };
+		GuardrailSettings & { apiKey?: string; apiSecret?: string; processesSharingKey?: number | string };
+	const processes = Math.floor(Number(credentials.processesSharingKey ?? 1));
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	return {
 		origin: restOrigin(credentials),
 		apiKey,
 		guardrails: guardrailsOf(credentials),
 		secrets: [apiKey, String(credentials.apiSecret ?? '')],
+		processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
 	};
 }
 
@@ -193,17 +215,17 @@ function httpError(ctx: BybitContext, res: RawResponse, req: BybitRequest, secre
 }
 
 /** A slot in the IP-wide budget (see ipBudget.ts): waits in arrival order; fails only when the wait would be absurd. */
-async function budgetSlot(ctx: BybitContext, origin: string, itemIndex?: number, onRefused?: () => void): Promise<BudgetTicket> {
+async function budgetSlot(ctx: BybitContext, origin: string, processes: number, itemIndex?: number, onRefused?: () => void): Promise<BudgetTicket> {
 	try {
-		return await ipBudget(origin).acquire();
+		return await ipBudget(origin, processes).acquire();
 	} catch (error) {
 		onRefused?.();
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
 	}
 }
 
-async function resyncClock(ctx: BybitContext, origin: string, itemIndex?: number): Promise<number> {
-	const ticket = await budgetSlot(ctx, origin, itemIndex);
+async function resyncClock(ctx: BybitContext, origin: string, processes: number, itemIndex?: number): Promise<number> {
+	const ticket = await budgetSlot(ctx, origin, processes, itemIndex);
 	const t0 = Date.now();
 	let res: BybitEnvelope<{ timeSecond?: string; timeNano?: string }>;
 	try {
@@ -229,16 +251,18 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const key = await keyInfo(this);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
-	const limit = documentedLimit(req.path, category);
+	const documented = documentedLimit(req.path, category);
+	const limit = documented === undefined ? undefined : shareOf(documented, key.processes);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resynced = false;
+	let rateLimitedRounds = 0;
 
 	for (let attempt = 1; ; attempt++) {
 		const canRetry = attempt < MAX_ATTEMPTS;
 		// prices older than half their validity are looked up again (and the order re-checked) before sending
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		const reservation = await acquire(bucket, limit, req.weight);
-		const ticket = await budgetSlot(this, key.origin, req.itemIndex, () => settle(reservation));
+		const ticket = await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -285,7 +309,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		const limitStatus = header(res, 'X-Bapi-Limit-Status');
 		const resetServer = header(res, 'X-Bapi-Limit-Reset-Timestamp');
 		const resetAt = resetServer === undefined ? undefined : resetServer - clockOffset(key.origin);
-		observe(bucket, { limit: header(res, 'X-Bapi-Limit'), remaining: limitStatus, resetAt });
+		observe(bucket, { limit: header(res, 'X-Bapi-Limit'), remaining: limitStatus, resetAt }, key.processes);
 
 		if (res.statusCode === 429 || res.statusCode >= 500) {
 			if (retrySafe && canRetry) {
@@ -304,7 +328,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
 			if (!resynced) {
 				resynced = true;
-				await resyncClock(this, key.origin, req.itemIndex);
+				await resyncClock(this, key.origin, key.processes, req.itemIndex);
 				continue;
 			}
 			const offset = clockOffset(key.origin);
@@ -317,9 +341,16 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			);
 		}
 		const rateLimited = envelope.retCode === 10006 && req.retryWhenRateLimited === true;
-		if (REJECTED_BEFORE_PROCESSING.has(envelope.retCode) && (retrySafe || rateLimited) && canRetry) {
-			const wait = resetAt && resetAt > Date.now() ? resetAt - Date.now() : BACKOFF_MS[attempt - 1];
+		// A 10006 is answered before Bybit acts: with processes sharing a key it is expected now and
+		// then, so it gets its own rounds (each waits for the announced reset) beside the attempts.
+		const rateRound = envelope.retCode === 10006 && (retrySafe || rateLimited) && rateLimitedRounds < RATE_LIMIT_ROUNDS;
+		if (REJECTED_BEFORE_PROCESSING.has(envelope.retCode) && (retrySafe || rateLimited) && (canRetry || rateRound)) {
+			const wait = resetAt && resetAt > Date.now() ? resetAt - Date.now() : BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1];
 			if (resetAt) blockUntil(bucket, resetAt);
+			if (rateRound) {
+				rateLimitedRounds++;
+				attempt--;
+			}
 			await sleep(Math.min(Math.max(wait, 1), MAX_RESET_WAIT_MS));
 			continue;
 		}

@@ -67,7 +67,7 @@ export class RequestBudget {
 	private wake: (() => void) | undefined;
 
 	constructor(
-		readonly limit: number,
+		public limit: number,
 		readonly windowMs: number,
 		readonly maxWaitMs: number,
 		private readonly clock: BudgetClock = REAL_CLOCK,
@@ -181,11 +181,17 @@ export function budgetKey(origin: string): string {
 
 const budgets = new Map<string, RequestBudget>();
 
-/** The process-wide budget for a REST origin. */
-export function ipBudget(origin: string): RequestBudget {
+/**
+ * The process-wide budget for a REST origin. With `processes` > 1 (queue-mode workers on one IP,
+ * from the credential's "Processes Sharing This Key"), this process keeps to floor(500 / processes):
+ * together they stay within the IP budget. The largest count any credential gave for the origin wins.
+ */
+export function ipBudget(origin: string, processes = 1): RequestBudget {
 	const key = budgetKey(origin);
 	let budget = budgets.get(key);
 	if (!budget) budgets.set(key, (budget = new RequestBudget(IP_BUDGET.limit, IP_BUDGET.windowMs, IP_BUDGET.maxWaitMs)));
+	const n = Number.isFinite(processes) && processes > 1 ? Math.floor(processes) : 1;
+	budget.limit = Math.min(budget.limit, Math.max(1, Math.floor(IP_BUDGET.limit / n)));
 	return budget;
 }
 

@@ -34,6 +34,17 @@ const DOCUMENTED_LIMITS: ReadonlyArray<[RegExp, number, number?]> = [
 	[/^\/v5\/user\//, 10],
 ];
 
+/**
+ * A process's share of a per-key limit when `processes` n8n processes (queue-mode workers) use the
+ * same key: the fair share rounded up, so N processes together send at most limit + N - 1 per
+ * window. Bybit refuses the excess with 10006 before acting on it, and those are re-sent after the
+ * reset (see the transport): never an error, never a second order.
+ */
+export function shareOf(limit: number, processes = 1): number {
+	const n = Number.isFinite(processes) && processes > 1 ? Math.floor(processes) : 1;
+	return Math.max(1, Math.ceil(limit / n));
+}
+
 export function documentedLimit(path: string, category?: string): number | undefined {
 	for (const [pattern, limit, spotLimit] of DOCUMENTED_LIMITS) {
 		if (pattern.test(path)) return category === 'spot' && spotLimit ? spotLimit : limit;
@@ -116,11 +127,15 @@ export interface LimitHeaders {
 	resetAt?: number;
 }
 
-/** Learn the real limit from Bybit's headers; block the bucket when none remain. */
-export function observe(key: string, headers: LimitHeaders): void {
+/**
+ * Learn the real limit from Bybit's headers (this process's share of it when several processes use
+ * the key); block the bucket when none remain for the key, whoever used them.
+ */
+export function observe(key: string, headers: LimitHeaders, processes = 1): void {
 	if (headers.limit === undefined || !Number.isFinite(headers.limit) || headers.limit <= 0) return;
-	const bucket = bucketFor(key, headers.limit);
-	bucket.limit = headers.limit;
+	const limit = shareOf(headers.limit, processes);
+	const bucket = bucketFor(key, limit);
+	bucket.limit = limit;
 	if (headers.remaining === 0 && headers.resetAt && headers.resetAt > Date.now()) {
 		bucket.blockedUntil = Math.min(headers.resetAt, Date.now() + MAX_RESET_WAIT_MS);
 	}

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * `npm run start:queue`: the demo stack in n8n's queue mode on loopback.
+ *
+ *   Redis + Postgres 17 (scripts/services.js), n8n 2.41.1 main + 2 workers (scripts/queueStack.js),
+ *   each with this package installed, the Bybit sandbox, the demo credential and the examples.
+ *
+ * The queue demo starts from fresh data every time (Postgres in a temporary folder, removed on
+ * Ctrl-C); the single-process `npm start` keeps its data. Ctrl-C stops everything it started, by PID.
+ *
+ * Environment: N8N_PORT (5678), SANDBOX_PORT (8790), QUEUE_WORKERS (2), REDIS_PORT / POSTGRES_PORT
+ * (free ports when unset). Flags: --skip-build.
+ */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const runtime = require('./runtime');
+const demoKit = require('./demo');
+const { startQueueStack } = require('./queueStack');
+const services = require('./services');
+
+const { say, fail, portFree } = demoKit;
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const SANDBOX_PORT = Number(process.env.SANDBOX_PORT || 8790);
+const WORKERS = Math.max(1, Number(process.env.QUEUE_WORKERS || 2));
+const args = new Set(process.argv.slice(2));
+
+demoKit.supervise('start:queue');
+
+async function main() {
+	const busy = [];
+	if (!(await portFree(N8N_PORT))) busy.push(`n8n port ${N8N_PORT} is in use (set N8N_PORT=<free port>); is \`npm start\` running?`);
+	if (!(await portFree(SANDBOX_PORT))) busy.push(`sandbox port ${SANDBOX_PORT} is in use (set SANDBOX_PORT=<free port>)`);
+	if (busy.length) return fail(`cannot start:\n  - ${busy.join('\n  - ')}`);
+
+	try {
+		const rt = await runtime.ensureRuntime();
+		say(`n8n ${runtime.N8N_VERSION} on Node ${runtime.NODE_VERSION}: ${rt.dir}`);
+		await demoKit.buildPackage(args.has('--skip-build'));
+	} catch (err) {
+		return fail(err.message);
+	}
+
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-queue-demo-'));
+	const pgDir = fs.mkdtempSync(path.join(services.isRoot() ? '/var/tmp' : os.tmpdir(), 'n8n-bybit-queue-pg-'));
+	const demoDir = path.join(runtime.cacheRoot(), 'demo');
+	fs.mkdirSync(demoDir, { recursive: true, mode: 0o700 });
+	const demo = demoKit.demoLogin(demoDir); // the same login as `npm start`
+	let stack;
+	demoKit.onStop(async () => {
+		if (stack) await stack.stop();
+		fs.rmSync(dir, { recursive: true, force: true });
+		fs.rmSync(pgDir, { recursive: true, force: true });
+	});
+
+	let sandbox;
+	try {
+		sandbox = await demoKit.startSandboxService(SANDBOX_PORT, demo);
+	} catch (err) {
+		return fail(err.message);
+	}
+
+	say(`starting Redis, Postgres 17, n8n main and ${WORKERS} worker(s) (the first start runs n8n's database migrations, about a minute)...`);
+	const passthrough = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^N8N_/.test(k) && !['N8N_BYBIT_CACHE', 'N8N_PORT'].includes(k)));
+	try {
+		stack = await startQueueStack({
+			dir,
+			port: N8N_PORT,
+			workers: WORKERS,
+			redisPort: Number(process.env.REDIS_PORT) || undefined,
+			postgresPort: Number(process.env.POSTGRES_PORT) || undefined,
+			postgresDir: pgDir,
+			credentials: [demoKit.demoCredential(sandbox, demo)],
+			workflows: demoKit.exampleWorkflows().map((e) => e.workflow),
+			owner: { email: demo.email, firstName: 'Demo', lastName: 'Owner', password: demo.password },
+			env: passthrough,
+			echo: (label, line) => process.stdout.write(`[${label}] ${line}\n`),
+		});
+	} catch (err) {
+		return fail(err.message);
+	}
+
+	demoKit.banner([
+		`  n8n ${runtime.N8N_VERSION} in queue mode with n8n-nodes-bybit is running`,
+		'',
+		`  Open:      ${stack.base}`,
+		`  Login:     ${demo.email}`,
+		`  Password:  ${demo.password}`,
+		'',
+		`  main (webhooks, triggers) pid ${stack.main.child.pid}; workers ${stack.workers.map((w) => `${w.label} pid ${w.child.pid}`).join(', ')}`,
+		`  Redis 127.0.0.1:${stack.redis.port} (pid ${stack.redis.pid}), Postgres 17 127.0.0.1:${stack.postgres.port} (pid ${stack.postgres.pid})`,
+		`  Bybit sandbox: ${sandbox.restUrl} (REST), ${sandbox.wsUrl} (WebSocket)`,
+		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox; examples are in the Overview.`,
+		'  Executions run on the workers: their lines read "Worker started execution N".',
+		'',
+		'  Ctrl-C stops n8n, the workers, Redis, Postgres and the sandbox.',
+	]);
+}
+
+main().catch((err) => fail(err.stack || err.message));

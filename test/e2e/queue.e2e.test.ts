@@ -1,0 +1,182 @@
+/**
+ * n8n 2.41.1 in QUEUE MODE (scripts/queueStack.js): Redis + Postgres 17, one main, two workers,
+ * the package installed in each process's user folder, against the in-process Bybit sandbox.
+ *
+ * - the seed's calls, as a webhook workflow, run on a worker and leave the sandbox as expected
+ * - 20 concurrent deliveries of one TradingView alert to the production webhook: one order
+ * - the Bybit Trigger on the main process: each sandbox fill runs once, on a worker
+ *
+ * Set BYBIT_SKIP_E2E=1 (or BYBIT_SKIP_QUEUE_E2E=1) to skip it.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import type * as net from 'net';
+import * as os from 'os';
+import * as path from 'path';
+
+import { EXECUTE_CASES } from './cases';
+import { bybitRest, CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startQueueStack } = require('../../scripts/queueStack') as {
+	startQueueStack(options: Json): Promise<QueueStack>;
+};
+
+interface N8nProcess {
+	label: string;
+	output: string;
+}
+interface QueueStack {
+	base: string;
+	cookie: string;
+	main: N8nProcess;
+	workers: N8nProcess[];
+	executionsByWorker(): Record<string, string[]>;
+	waitForWebhooks(paths: string[]): Promise<void>;
+	stop(): Promise<void>;
+}
+
+const SKIP = Boolean(process.env.BYBIT_SKIP_E2E || process.env.BYBIT_SKIP_QUEUE_E2E) || !HAS_ACTION || !HAS_TRIGGER;
+const describeQueue = SKIP ? describe.skip : describe;
+
+/** The workflow with its Manual Trigger replaced by a production webhook that answers when the run ends. */
+function asWebhook(wf: Workflow, webhookPath: string): Workflow {
+	const trigger = wf.nodes.find((n) => n.type === 'n8n-nodes-base.manualTrigger');
+	if (!trigger) throw new Error(`${wf.id}: no manual trigger`);
+	Object.assign(trigger, {
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		webhookId: `${webhookPath}-id`,
+		parameters: { httpMethod: 'POST', path: webhookPath, responseMode: 'lastNode', responseData: 'allEntries', options: {} },
+	});
+	return wf;
+}
+
+describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres', () => {
+	let sandbox: Sandbox;
+	let stack: QueueStack;
+	let dir: string;
+	let apiKey = '';
+	let sink: http.Server | undefined;
+	const chat: Json[] = [];
+	const seedCase = EXECUTE_CASES[0];
+	const SEED_WF = 'e2eQueueSeed';
+	const SIGNAL_WF = 'bybitExStrategySignal';
+	const FILLS_WF = 'bybitExFillsToChat';
+
+	const publicApi = async (p: string) => {
+		const r = await httpJson('GET', `${stack.base}/api/v1${p}`, undefined, { 'X-N8N-API-KEY': apiKey });
+		expect(r.status).toBe(200);
+		return r.json;
+	};
+	const finished = (e: Json) => !['new', 'running', 'waiting'].includes(String(e.status));
+	const workerOf = (executionId: string) => Object.entries(stack.executionsByWorker()).find(([, ids]) => ids.includes(executionId))?.[0];
+
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+		sink = http.createServer((req, res) => {
+			let text = '';
+			req.on('data', (d) => (text += d));
+			req.on('end', () => {
+				chat.push(JSON.parse(text || '{}') as Json);
+				res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+			});
+		});
+		await new Promise<void>((r) => sink!.listen(0, '127.0.0.1', () => r()));
+		const fills = loadExample('fills-to-chat.json');
+		fills.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest')!.parameters.url = `http://127.0.0.1:${(sink.address() as net.AddressInfo).port}/chat`;
+		const seed = asWebhook({ ...seedCase.workflow(), id: SEED_WF, name: 'e2e queue seed' }, 'queue-seed');
+		const credData = {
+			environment: 'custom',
+			baseUrl: sandbox.restUrl,
+			wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
+			signatureMethod: 'hmac',
+			apiKey: sandbox.control.defaultKey.apiKey,
+			apiSecret: sandbox.control.defaultKey.secret,
+			recvWindow: 5000,
+		};
+		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-queue-'));
+		stack = await startQueueStack({
+			dir,
+			workers: 2,
+			credentials: [
+				{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data: credData },
+				{ id: EXAMPLE_CRED_ID, name: 'Bybit sandbox (demo)', type: 'bybitApi', data: credData },
+			],
+			workflows: [seed, loadExample('tradingview-strategy-signal.json'), fills],
+			publish: [SEED_WF, SIGNAL_WF, FILLS_WF],
+			owner: { email: 'queue@n8n-nodes-bybit.local', firstName: 'Queue', lastName: 'Owner', password: 'Queue-owner-password-1' },
+		});
+		await stack.waitForWebhooks(['queue-seed', 'bybit-signal']);
+		const key = await httpJson('POST', `${stack.base}/rest/api-keys`, { label: 'queue', expiresAt: null, scopes: ['execution:read', 'execution:list', 'workflow:read', 'workflow:list'] }, { cookie: stack.cookie });
+		expect(key.status).toBe(200);
+		apiKey = key.json.data.rawApiKey;
+	}, 10 * 60_000);
+
+	afterAll(async () => {
+		await stack?.stop();
+		await sandbox?.close();
+		if (sink) await new Promise((r) => sink!.close(() => r(undefined)));
+		if (dir && !process.env.BYBIT_E2E_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+	}, 120_000);
+
+	test("the seed's calls run on a worker and leave the sandbox as the single-process run does", async () => {
+		const seen = sandbox.control.requests().length;
+		const res = await httpJson('POST', `${stack.base}/webhook/queue-seed`, {});
+		expect(res.status).toBe(200);
+		const list = (await publicApi(`/executions?workflowId=${SEED_WF}&limit=5`)).data as Json[];
+		expect(list).toHaveLength(1);
+		const exec = await waitFor('the seed execution to finish', async () => {
+			const e = (await publicApi(`/executions/${list[0].id}?includeData=true`)) as Json;
+			return finished(e) ? e : undefined;
+		});
+		expect(exec.status).toBe('success');
+		expect(workerOf(String(exec.id))).toMatch(/^worker-/);
+		const runData = ((exec.data as Json).resultData as Json).runData as Record<string, Array<{ data?: { main?: Array<Array<{ json: Json }>> } }>>;
+		const out: NodeOutputs = {};
+		for (const [name, runs] of Object.entries(runData)) out[name] = (runs[0]?.data?.main?.[0] ?? []).map((i) => i.json);
+		await seedCase.check(out, { sandbox, requests: sandbox.control.requests().slice(seen) });
+	}, 120_000);
+
+	test('20 concurrent deliveries of one TradingView alert to the production webhook make one order', async () => {
+		const id = `q-${Date.now()}`;
+		const alert = { id, ticker: 'BYBIT:ETHUSDT.P', action: 'buy', contracts: '0.1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+		const answers = await Promise.all(Array.from({ length: 20 }, () => httpJson('POST', `${stack.base}/webhook/bybit-signal`, alert)));
+		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+		const mine = sandboxOrders(sandbox.control.getState()).filter((o) => String(o.orderLinkId).startsWith(`tv-${id}`));
+		expect(mine).toHaveLength(1);
+		expect(mine[0]).toMatchObject({ symbol: 'ETHUSDT', side: 'Buy' });
+		expect(Number(mine[0].qty)).toBe(0.1);
+		const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create' && JSON.stringify(r.body ?? '').includes(id));
+		expect(creates.length).toBeGreaterThanOrEqual(1);
+		const executions = ((await publicApi(`/executions?workflowId=${SIGNAL_WF}&limit=50`)).data as Json[]).filter(finished);
+		const ran = new Set(executions.map((e) => workerOf(String(e.id))));
+		expect([...ran].every((w) => w && w.startsWith('worker-'))).toBe(true);
+		// eslint-disable-next-line no-console
+		console.log(`[queue] 20 deliveries -> ${mine.length} order, ${creates.length} create request(s); executions per worker: ${JSON.stringify(Object.fromEntries(Object.entries(stack.executionsByWorker()).map(([w, ids]) => [w, ids.length])))}`);
+	}, 120_000);
+
+	test('the trigger on the main process: each sandbox fill runs once, on a worker', async () => {
+		const ids: string[] = [];
+		for (let i = 0; i < 5; i++) {
+			const order = { category: 'linear', symbol: 'BTCUSDT', side: i % 2 ? 'Sell' : 'Buy', orderType: 'Market', qty: '0.001', orderLinkId: `q-fill-${Date.now()}-${i}` };
+			// the same key's order quota (10/s) may still be taken by the previous test's lookups: wait on 10006
+			const res = await waitFor('an order the rate limit accepts', async () => {
+				const r = await bybitRest(sandbox, 'POST', '/v5/order/create', order);
+				return r.retCode === 10006 ? undefined : r;
+			}, 10_000, 300);
+			expect(res.retCode).toBe(0);
+			ids.push(String((res.result as Json).orderId));
+		}
+		const executions = await waitFor('one finished execution per fill', async () => {
+			const list = ((await publicApi(`/executions?workflowId=${FILLS_WF}&includeData=true&limit=100`)).data as Json[]).filter(finished);
+			return ids.every((id) => list.some((e) => JSON.stringify(e).includes(id))) ? list : undefined;
+		}, 60_000);
+		for (const id of ids) expect(executions.filter((e) => JSON.stringify(e).includes(id))).toHaveLength(1);
+		for (const e of executions) {
+			expect(e.status).toBe('success');
+			expect(workerOf(String(e.id))).toMatch(/^worker-/);
+		}
+		expect(stack.main.output).not.toContain('Worker started execution');
+	}, 120_000);
+});

@@ -1,0 +1,52 @@
+/**
+ * What an alert waits for before its order leaves (P7): a warm alert sends only the create; a cold
+ * one (every cache expired: the usual alert minutes after the last) reads the instrument, the check
+ * price and the position mode side by side, not one after another. Checked on the sandbox's wire,
+ * with each look-up answer delayed so that a sequential path would show.
+ */
+import { clearPositionModeCache } from '../../../nodes/Bybit/actions/positionIdx';
+import { clearInstrumentCache } from '../../../nodes/Bybit/trading/instruments';
+import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
+import { runBybit, sandboxCredentials } from '../../harness/execute';
+import { startSandbox, type Sandbox } from '../../sandbox';
+
+const DELAY_MS = 400;
+
+describe('createFromSignal: look-ups before the order', () => {
+	let sandbox: Sandbox;
+	beforeEach(async () => {
+		resetRateLimiter();
+		clearInstrumentCache();
+		clearPositionModeCache();
+		sandbox = await startSandbox({ port: 0 });
+	});
+	afterEach(async () => {
+		await sandbox.close();
+	});
+
+	const alert = (id: string) => ({ id, ticker: 'BYBIT:BTCUSDT.P', action: 'buy', contracts: '0.001', market_position: 'long', prev_market_position: 'long', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+	const send = async (id: string) => {
+		const { apiKey, secret } = sandbox.control.defaultKey;
+		const seen = sandbox.control.requests().length;
+		const t0 = Date.now();
+		const out = await runBybit(sandboxCredentials(sandbox.restUrl, apiKey, secret), { resource: 'order', operation: 'createFromSignal', category: 'linear', alert: alert(id), qtyType: 'alert', maxAlertAge: 120, options: {} });
+		return { out: out.map((o) => o.json), ms: Date.now() - t0, requests: sandbox.control.requests().slice(seen).map((r) => `${r.method} ${r.path}`) };
+	};
+
+	test('cold: the three look-ups go out together, so the order waits one delayed answer, not three', async () => {
+		sandbox.control.delayNext(2, DELAY_MS, '/v5/market/');
+		sandbox.control.delayNext(1, DELAY_MS, '/v5/position/');
+		const cold = await send('lat-cold');
+		expect(cold.out[0]).toMatchObject({ intent: 'open', orderLinkId: 'tv-lat-cold' });
+		expect([...cold.requests].sort()).toEqual(['GET /v5/market/instruments-info', 'GET /v5/market/tickers', 'GET /v5/position/list', 'POST /v5/order/create']);
+		expect(cold.requests[cold.requests.length - 1]).toBe('POST /v5/order/create');
+		expect(cold.ms).toBeLessThan(2 * DELAY_MS);
+	});
+
+	test('warm: a second alert sends only the order', async () => {
+		await send('lat-1');
+		const warm = await send('lat-2');
+		expect(warm.out[0]).toMatchObject({ intent: 'open', orderLinkId: 'tv-lat-2' });
+		expect(warm.requests).toEqual(['POST /v5/order/create']);
+	});
+});
