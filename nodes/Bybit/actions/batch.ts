@@ -25,7 +25,7 @@ import {
 } from 'n8n-workflow';
 
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
-import { bybitApiRequestEnvelope, bybitFailure, toNodeError } from '../transport';
+import { bybitApiRequestEnvelope, bybitFailure, checkGuardrails, toNodeError } from '../transport';
 import { documentedLimit } from '../transport/rateLimiter';
 import { ORDER_IDEMPOTENCY } from '../trading/orderCreate';
 import { duplicateLabel, findById, recoveredAnswer, type Recovery } from '../trading/writeOnce';
@@ -103,6 +103,10 @@ interface PendingOrder {
 	itemIndex: number;
 	category: string;
 	order: IDataObject;
+	/** 1-based place among the orders its input item gave (a JSON list gives several). */
+	place: number;
+	/** Judged alone by the safety limits after its request was refused. */
+	checkedAlone?: boolean;
 }
 
 function ordersOfItem(ctx: IExecuteFunctions, kind: keyof typeof PATHS, itemIndex: number, json: IDataObject): IDataObject[] {
@@ -143,7 +147,7 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 	for (let i = 0; i < items.length; i++) {
 		try {
 			const cat = this.getNodeParameter('category', i) as string;
-			for (const order of ordersOfItem(this, kind, i, items[i].json)) pending.push({ itemIndex: i, category: cat, order });
+			for (const [k, order] of ordersOfItem(this, kind, i, items[i].json).entries()) pending.push({ itemIndex: i, category: cat, order, place: k + 1 });
 		} catch (error) {
 			fail(i, error as Error);
 		}
@@ -172,6 +176,22 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						itemIndex: chunk[0].itemIndex,
 					});
 				} catch (error) {
+					if (error instanceof NodeOperationError && !bybitFailure(error).outcomeUnknown && chunk.some((c) => !c.checkedAlone)) {
+						// refused before sending (a safety limit): judge each order alone, so that one order
+						// above the cap fails only its own item and the others are sent in the next round
+						for (const c of chunk) {
+							c.checkedAlone = true;
+							try {
+								await checkGuardrails.call(this, { method: 'POST', path: spec.path, body: { category: cat, request: [c.order] }, itemIndex: c.itemIndex });
+								again.push(c);
+							} catch (refusal) {
+								// judged alone it is "order 1": name its place in the item's list instead
+								const message = (refusal as Error).message.replace(/^Order 1 of the batch: /, `Order ${c.place} of the batch: `);
+								fail(c.itemIndex, new NodeOperationError(this.getNode(), message, { itemIndex: c.itemIndex }));
+							}
+						}
+						continue;
+					}
 					if (kind === 'create' && bybitFailure(error).outcomeUnknown && round < LOST_ANSWER_ROUNDS) {
 						// the orders may exist: look each up before sending any again
 						await sleep(LOOKUP_DELAY_MS);

@@ -42,6 +42,23 @@ describe('safety limits on the sandbox (issue #13)', () => {
 		expect(size('BTCUSDT')).toBeUndefined();
 	});
 
+	it('1b: in a batch, the order above the cap fails only its own item; the others are sent once', async () => {
+		const creds = { environment: 'custom', baseUrl: sandbox.restUrl, signatureMethod: 'hmac', apiKey: key.apiKey, apiSecret: key.secret, maxOrderNotional: 1000 };
+		const items = [
+			{ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: '60000', orderLinkId: 'split-ok-1' },
+			{ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '1', price: '1', orderLinkId: 'split-big' },
+			{ symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.002', price: '60000', orderLinkId: 'split-ok-2' },
+		];
+		const out = await runBybit(creds, { resource: 'order', operation: 'createBatch', category: 'linear', source: 'items' }, { items, continueOnFail: true });
+		expect(out.map((o) => (o.pairedItem as { item: number }).item).sort()).toEqual([0, 1, 2]);
+		const byItem = (i: number) => out.find((o) => (o.pairedItem as { item: number }).item === i)!.json;
+		expect(String(byItem(1).error)).toMatch(/^Order 1 of the batch: Order notional 650[\d.]+ for 1 BTCUSDT .*exceeds the credential's maximum of 1000/);
+		expect(byItem(0)).toMatchObject({ orderLinkId: 'split-ok-1', retCode: 0 });
+		expect(byItem(2)).toMatchObject({ orderLinkId: 'split-ok-2', retCode: 0 });
+		const sentIds = sent('/v5/order/create-batch').flatMap((r) => (JSON.parse(r.body).request as Array<{ orderLinkId: string }>).map((o) => o.orderLinkId));
+		expect(sentIds.sort()).toEqual(['split-ok-1', 'split-ok-2']);
+	});
+
 	it('2: a marketable spot sell limit and an option at a 5 USDC premium are valued at the market / underlying: nothing sent', async () => {
 		const ctx = ctxWith({ maxOrderNotional: 1000 });
 		const spot = await failure(bybitApiRequest.call(ctx, post('/v5/order/create', { category: 'spot', symbol: 'BTCUSDT', side: 'Sell', orderType: 'Limit', qty: '1', price: '100' })));
