@@ -18,6 +18,14 @@ export const ENVIRONMENTS = {
 } as const;
 
 export type PresetEnvironment = keyof typeof ENVIRONMENTS;
+
+/** The environments as n8n options (credential and node), sorted by name, Custom included. */
+export function environmentOptions(): Array<{ name: string; value: string }> {
+	return [
+		...Object.entries(ENVIRONMENTS).map(([value, env]) => ({ name: env.name, value })),
+		{ name: 'Custom (Sandbox or Proxy)', value: 'custom' },
+	].sort((a, b) => a.name.localeCompare(b.name));
+}
 export type Environment = PresetEnvironment | 'custom';
 
 export interface HostSettings {

@@ -20,6 +20,7 @@ import type { OperationSpec, Resource } from './types';
 const RESOURCE_NAMES: Record<Resource, string> = {
 	account: 'Account',
 	asset: 'Asset',
+	custom: 'Custom API Call',
 	market: 'Market',
 	order: 'Order',
 	position: 'Position',
@@ -29,7 +30,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
 const DOCS = 'https://bybit-exchange.github.io/docs/v5/';
 
 /** The `resource` and per-resource `operation` parameters plus every spec's fields, scoped with displayOptions. */
-export function buildProperties(specs: readonly OperationSpec[]): INodeProperties[] {
+export function buildProperties(specs: readonly OperationSpec[], common: readonly INodeProperties[] = []): INodeProperties[] {
 	const resources = [...new Set(specs.map((s) => s.resource))];
 	const props: INodeProperties[] = [
 		{
@@ -58,6 +59,8 @@ export function buildProperties(specs: readonly OperationSpec[]): INodePropertie
 		);
 		props.push(operationParam);
 	}
+	// node-wide fields (Authentication, Environment), after Resource and Operation
+	props.push(...common);
 	for (const spec of specs) {
 		const show = { resource: [spec.resource], operation: [spec.operation] };
 		const scoped = (field: INodeProperties): INodeProperties => ({

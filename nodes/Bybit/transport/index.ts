@@ -1,6 +1,8 @@
 /**
  * The one way every node talks to Bybit's REST API. Signing happens in the
- * credential (`authenticate`); here: rate limiting (per key and endpoint, then
+ * credential (`authenticate`); without a credential (Authentication "None",
+ * see access.ts) requests go unsigned to the node's chosen host and only
+ * public market reads are allowed. Here: rate limiting (per key and endpoint, then
  * the IP-wide budget of ipBudget.ts, which every request takes a slot in), Bybit's HTTP-200 errors,
  * clock re-sync on 10002, bounded retries of calls that are safe to repeat,
  * and cursor pagination.
@@ -22,10 +24,12 @@ import {
 } from 'n8n-workflow';
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
-import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
+import { originOf, restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { guardrailsOf, unsignedRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { serializeQuery, type QueryParams } from '../../../credentials/common/bybit/signing';
+import { missingCredentialError, publicHost } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
@@ -91,11 +95,19 @@ interface KeyInfo {
 	guardrails: Guardrails;
 	/** Never shown: only to redact it from texts Bybit sends back. */
 	secrets: string[];
+	/** No credential: requests go unsigned to this base URL (public market data only). */
+	unsignedBase?: string;
 }
 
-async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
-		GuardrailSettings & { apiKey?: string; apiSecret?: string };
+async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
+	const open = publicHost(ctx, itemIndex);
+	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open };
+	let credentials: HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string };
+	try {
+		credentials = (await ctx.getCredentials('bybitApi')) as typeof credentials;
+	} catch (error) {
+		throw missingCredentialError(ctx, error, itemIndex);
+	}
 	const apiKey = String(credentials.apiKey ?? '').trim();
 	return {
 		origin: restOrigin(credentials),
@@ -103,6 +115,21 @@ async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
 		guardrails: guardrailsOf(credentials),
 		secrets: [apiKey, String(credentials.apiSecret ?? '')],
 	};
+}
+
+/** Refuses, before sending, what cannot go to Bybit without a credential (anything but a public market read). */
+function checkUnsigned(ctx: BybitContext, key: KeyInfo, req: BybitRequest): void {
+	if (key.unsignedBase === undefined) return;
+	const refusal = unsignedRefusal(req.method, req.path);
+	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal, { itemIndex: req.itemIndex });
+}
+
+/** An unsigned request (no credential): the query serialised once into the URL, as the signer does. */
+async function sendUnsigned(ctx: BybitContext, base: string, options: IHttpRequestOptions): Promise<RawResponse> {
+	const query = serializeQuery(options.qs as QueryParams | undefined);
+	const unsigned: IHttpRequestOptions = { ...options, url: `${base}${options.url}${query ? `?${query}` : ''}` };
+	delete unsigned.qs;
+	return (await ctx.helpers.httpRequest(unsigned)) as RawResponse;
 }
 
 /** Identifies the credential's key and host, for per-key caches (never the secret). */
@@ -116,7 +143,9 @@ export async function credentialScope(ctx: BybitContext): Promise<string> {
  * (dry runs report what the real send would refuse).
  */
 export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
-	await enforce(this, (await keyInfo(this)).guardrails, req, bybitApiRequest);
+	const key = await keyInfo(this, req.itemIndex);
+	checkUnsigned(this, key, req);
+	await enforce(this, key.guardrails, req, bybitApiRequest);
 }
 
 /** Codes after which Bybit may or may not have acted on the request. */
@@ -226,7 +255,8 @@ async function resyncClock(ctx: BybitContext, origin: string, itemIndex?: number
 /** Sends one request and returns Bybit's whole envelope (batch calls need `retExtInfo`). */
 export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequest): Promise<BybitEnvelope> {
 	const retrySafe = req.retrySafe ?? req.method === 'GET';
-	const key = await keyInfo(this);
+	const key = await keyInfo(this, req.itemIndex);
+	checkUnsigned(this, key, req);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const limit = documentedLimit(req.path, category);
@@ -253,7 +283,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 
 		let res: RawResponse;
 		try {
-			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+			res =
+				key.unsignedBase === undefined
+					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
+					: await sendUnsigned(this, key.unsignedBase, options);
 			ticket.release();
 			settle(reservation);
 		} catch (error) {
@@ -273,7 +306,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				this,
 				`Could not reach Bybit: ${reason}`,
 				req.method === 'GET'
-					? 'Check the network and the credential\'s Environment / Base URL.'
+					? `Check the network and the ${key.unsignedBase === undefined ? 'credential' : 'node'}'s Environment / Base URL.`
 					: 'The request may or may not have reached Bybit, so it was not sent again. Check the order/transfer state on Bybit before retrying.',
 				{ message: reason } as JsonObject,
 				req,
@@ -300,7 +333,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		}
 		if (envelope.retCode === 0) return envelope;
 
-		if (envelope.retCode === 10002) {
+		if (envelope.retCode === 10002 && key.unsignedBase === undefined) {
 			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
 			if (!resynced) {
 				resynced = true;

@@ -21,7 +21,24 @@ describe('Bybit node description', () => {
 		expect(d.name).toBe('bybit');
 		expect(d.displayName).toBe('Bybit');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'bybitApi', required: true }]);
+		expect(d.credentials).toEqual([{ name: 'bybitApi', required: true, displayOptions: { hide: { authentication: ['none'] } } }]);
+	});
+
+	it('n8n shows the credential (required) everywhere except Market / Custom API Call with Authentication "None"', () => {
+		const d = new Bybit().description;
+		const node: INode = { id: '1', name: 'Bybit', type: 'bybit', typeVersion: 1, position: [0, 0], parameters: {} };
+		const shown = (parameters: INodeParameters) => {
+			// as n8n resolves a saved node: defaults filled in, hidden parameters dropped
+			const params = NodeHelpers.getNodeParameters(d.properties, parameters, false, false, node, d)!;
+			return NodeHelpers.displayParameter(params, d.credentials![0], node, d, params);
+		};
+		expect(shown({ resource: 'market', operation: 'getTickers' })).toBe(true);
+		expect(shown({ resource: 'market', operation: 'getTickers', authentication: 'none' })).toBe(false);
+		expect(shown({ resource: 'custom', operation: 'apiCall', authentication: 'none' })).toBe(false);
+		expect(shown({ resource: 'custom', operation: 'apiCall', authentication: 'bybitApi' })).toBe(true);
+		// a stale "None" on a resource that does not offer it is dropped: the credential is shown and required
+		expect(shown({ resource: 'order', operation: 'create', authentication: 'none' })).toBe(true);
+		expect(d.credentials![0].required).toBe(true);
 	});
 
 	it('offers every operation of the issue, with an action and a valid default per resource', () => {
@@ -32,6 +49,7 @@ describe('Bybit node description', () => {
 			account: ['getWalletBalance', 'getFeeRate', 'getAccountInfo', 'getTransactionLog', 'setMarginMode', 'getCollateralInfo', 'getBorrowHistory'],
 			asset: ['getCoinInfo', 'getAllCoinsBalance', 'getSingleCoinBalance', 'getTransferableCoins', 'createInternalTransfer', 'getInternalTransferRecords', 'createUniversalTransfer', 'getUniversalTransferRecords', 'getDepositRecords', 'getWithdrawalRecords', 'getDepositAddress', 'withdraw'],
 			user: ['getApiKeyInfo'],
+			custom: ['apiCall'],
 		};
 		for (const [resource, ops] of Object.entries(expected)) {
 			const param = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === resource)!;

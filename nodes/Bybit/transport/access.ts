@@ -1,0 +1,82 @@
+/**
+ * Who sends a request: the Bybit credential (signed), or nobody (unsigned
+ * public market data). The node's "Authentication" parameter decides (shown
+ * for Market and Custom API Call; elsewhere it is absent and the credential is
+ * used). Without a credential the node's own "Environment" / "Base URL" choose
+ * the host, from the same environment table as the credential's.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+
+import { ENVIRONMENTS, restBaseUrl } from '../../../credentials/common/bybit/endpoints';
+import type { BybitContext } from './index';
+
+/** Node parameters (public contract): `authentication` = `bybitApi` | `none`, `environment`, `baseUrl`. */
+export const ACCESS_PARAMS = { authentication: 'authentication', environment: 'environment', baseUrl: 'baseUrl' } as const;
+export const NO_CREDENTIAL = 'none';
+/** Resources that show "Authentication" (elsewhere a stale saved value is ignored: the credential is used). */
+export const PUBLIC_RESOURCES: readonly string[] = ['market', 'custom'];
+
+type ParamReader = {
+	getInputData?: unknown;
+	getCurrentNodeParameter?: (name: string) => unknown;
+	getNodeParameter?: (name: string, ...rest: unknown[]) => unknown;
+};
+
+/** A node parameter from any context (execute: per item; load options: the editor's current value); undefined when absent. */
+function nodeParameter(ctx: BybitContext, name: string, itemIndex = 0): unknown {
+	const c = ctx as unknown as ParamReader;
+	try {
+		if (typeof c.getCurrentNodeParameter === 'function') {
+			const current = c.getCurrentNodeParameter(name);
+			if (current !== undefined) return current;
+		}
+		if (typeof c.getNodeParameter !== 'function') return undefined;
+		return c.getInputData !== undefined ? c.getNodeParameter(name, itemIndex, undefined) : c.getNodeParameter(name, undefined);
+	} catch {
+		// n8n throws for a parameter the node does not have (e.g. the trigger): the credential is used
+		return undefined;
+	}
+}
+
+/**
+ * The REST base URL to send to without a credential, or undefined when the
+ * node uses its credential. A Custom environment needs an http(s) Base URL.
+ */
+export function publicHost(ctx: BybitContext, itemIndex?: number): string | undefined {
+	if (nodeParameter(ctx, ACCESS_PARAMS.authentication, itemIndex) !== NO_CREDENTIAL) return undefined;
+	const resource = nodeParameter(ctx, 'resource', itemIndex);
+	if (resource !== undefined && !PUBLIC_RESOURCES.includes(String(resource))) return undefined;
+	const environment = String(nodeParameter(ctx, ACCESS_PARAMS.environment, itemIndex) ?? 'mainnet');
+	if (environment !== 'custom' && !(environment in ENVIRONMENTS)) {
+		const known = [...Object.keys(ENVIRONMENTS), 'custom'].join(', ');
+		throw new NodeOperationError(ctx.getNode(), `"Environment" must be one of ${known}; got "${environment.slice(0, 40)}". Choose one in the node.`, { itemIndex });
+	}
+	const base = restBaseUrl({ environment, baseUrl: String(nodeParameter(ctx, ACCESS_PARAMS.baseUrl, itemIndex) ?? '').trim() });
+	let url: URL | undefined;
+	try {
+		url = new URL(base);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash) {
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`"Base URL" must be the http(s) address of a Bybit-compatible server without query, e.g. http://127.0.0.1:8790, got "${base.slice(0, 80)}". Set it, or choose another Environment.`,
+			{ itemIndex },
+		);
+	}
+	return base;
+}
+
+const N8N_NO_CREDENTIAL = /credentials? (not found|not set)|does not have any credentials|does not require credentials/i;
+
+/** getCredentials failed: when no credential is set, say what to do (add one, or read public data without). */
+export function missingCredentialError(ctx: BybitContext, error: unknown, itemIndex?: number): Error {
+	const message = (error as Error | undefined)?.message ?? '';
+	if (!N8N_NO_CREDENTIAL.test(message)) return error as Error;
+	return new NodeOperationError(
+		ctx.getNode(),
+		'This operation needs a Bybit API credential, and none is set. Add a Bybit credential to the node. (Market operations and public Custom API Calls can run without one: set Authentication to "None (Public Market Data)".)',
+		{ itemIndex, description: message },
+	);
+}
