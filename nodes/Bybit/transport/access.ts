@@ -5,10 +5,12 @@
  * used). Without a credential the node's own "Environment" / "Base URL" choose
  * the host, from the same environment table as the credential's.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { ENVIRONMENTS, restBaseUrl } from '../../../credentials/common/bybit/endpoints';
-import type { BybitContext } from './index';
+import { ENVIRONMENTS, originOf, restBaseUrl, restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
+import { guardrailsOf, unsignedRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { serializeQuery, type QueryParams } from '../../../credentials/common/bybit/signing';
+import type { BybitContext, BybitRequest } from './index';
 
 /** Node parameters (public contract): `authentication` = `bybitApi` | `none`, `environment`, `baseUrl`. */
 export const ACCESS_PARAMS = { authentication: 'authentication', environment: 'environment', baseUrl: 'baseUrl' } as const;
@@ -79,4 +81,47 @@ export function missingCredentialError(ctx: BybitContext, error: unknown, itemIn
 		'This operation needs a Bybit API credential, and none is set. Add a Bybit credential to the node. (Market operations and public Custom API Calls can run without one: set Authentication to "None (Public Market Data)".)',
 		{ itemIndex, description: message },
 	);
+}
+
+export interface KeyInfo {
+	origin: string;
+	apiKey: string;
+	guardrails: Guardrails;
+	/** Never shown: only to redact it from texts Bybit sends back. */
+	secrets: string[];
+	/** No credential: requests go unsigned to this base URL (public market data only). */
+	unsignedBase?: string;
+}
+
+export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
+	const open = publicHost(ctx, itemIndex);
+	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open };
+	let credentials: HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string };
+	try {
+		credentials = (await ctx.getCredentials('bybitApi')) as typeof credentials;
+	} catch (error) {
+		throw missingCredentialError(ctx, error, itemIndex);
+	}
+	const apiKey = String(credentials.apiKey ?? '').trim();
+	return {
+		origin: restOrigin(credentials),
+		apiKey,
+		guardrails: guardrailsOf(credentials),
+		secrets: [apiKey, String(credentials.apiSecret ?? '')],
+	};
+}
+
+/** Refuses, before sending, what cannot go to Bybit without a credential (anything but a public market read). */
+export function checkUnsigned(ctx: BybitContext, key: KeyInfo, req: BybitRequest): void {
+	if (key.unsignedBase === undefined) return;
+	const refusal = unsignedRefusal(req.method, req.path);
+	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal, { itemIndex: req.itemIndex });
+}
+
+/** An unsigned request (no credential): the query serialised once into the URL, as the signer does. */
+export async function sendUnsigned(ctx: BybitContext, base: string, options: IHttpRequestOptions): Promise<unknown> {
+	const query = serializeQuery(options.qs as QueryParams | undefined);
+	const unsigned: IHttpRequestOptions = { ...options, url: `${base}${options.url}${query ? `?${query}` : ''}` };
+	delete unsigned.qs;
+	return await ctx.helpers.httpRequest(unsigned);
 }

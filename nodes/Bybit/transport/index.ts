@@ -24,12 +24,9 @@ import {
 } from 'n8n-workflow';
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
-import { originOf, restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { guardrailsOf, unsignedRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
-import { serializeQuery, type QueryParams } from '../../../credentials/common/bybit/signing';
-import { missingCredentialError, publicHost } from './access';
+import { checkUnsigned, keyInfo, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
@@ -87,49 +84,6 @@ function header(res: RawResponse, name: string): number | undefined {
 	const raw = res.headers[name] ?? res.headers[name.toLowerCase()];
 	const value = Number(Array.isArray(raw) ? raw[0] : raw);
 	return raw === undefined || !Number.isFinite(value) ? undefined : value;
-}
-
-interface KeyInfo {
-	origin: string;
-	apiKey: string;
-	guardrails: Guardrails;
-	/** Never shown: only to redact it from texts Bybit sends back. */
-	secrets: string[];
-	/** No credential: requests go unsigned to this base URL (public market data only). */
-	unsignedBase?: string;
-}
-
-async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
-	const open = publicHost(ctx, itemIndex);
-	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open };
-	let credentials: HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string };
-	try {
-		credentials = (await ctx.getCredentials('bybitApi')) as typeof credentials;
-	} catch (error) {
-		throw missingCredentialError(ctx, error, itemIndex);
-	}
-	const apiKey = String(credentials.apiKey ?? '').trim();
-	return {
-		origin: restOrigin(credentials),
-		apiKey,
-		guardrails: guardrailsOf(credentials),
-		secrets: [apiKey, String(credentials.apiSecret ?? '')],
-	};
-}
-
-/** Refuses, before sending, what cannot go to Bybit without a credential (anything but a public market read). */
-function checkUnsigned(ctx: BybitContext, key: KeyInfo, req: BybitRequest): void {
-	if (key.unsignedBase === undefined) return;
-	const refusal = unsignedRefusal(req.method, req.path);
-	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal, { itemIndex: req.itemIndex });
-}
-
-/** An unsigned request (no credential): the query serialised once into the URL, as the signer does. */
-async function sendUnsigned(ctx: BybitContext, base: string, options: IHttpRequestOptions): Promise<RawResponse> {
-	const query = serializeQuery(options.qs as QueryParams | undefined);
-	const unsigned: IHttpRequestOptions = { ...options, url: `${base}${options.url}${query ? `?${query}` : ''}` };
-	delete unsigned.qs;
-	return (await ctx.helpers.httpRequest(unsigned)) as RawResponse;
 }
 
 /** Identifies the credential's key and host, for per-key caches (never the secret). */
@@ -286,7 +240,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			res =
 				key.unsignedBase === undefined
 					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
-					: await sendUnsigned(this, key.unsignedBase, options);
+					: ((await sendUnsigned(this, key.unsignedBase, options)) as RawResponse);
 			ticket.release();
 			settle(reservation);
 		} catch (error) {
