@@ -79,3 +79,24 @@ export function wsPrivateUrl(settings: HostSettings): string {
 export function wsPublicUrl(settings: HostSettings, category: StreamCategory): string {
 	return `${wsBaseUrl(settings, 'public')}/v5/public/${category}`;
 }
+
+/**
+ * Hosts for public streams without a credential (Bybit Trigger, market mode):
+ * mainnet, testnet and the regional sites whose public streams have their own
+ * host (the others serve mainnet's public streams).
+ */
+export function publicStreamHosts(): Array<{ name: string; value: PresetEnvironment }> {
+	return (Object.keys(ENVIRONMENTS) as PresetEnvironment[])
+		.filter((key) => key === 'mainnet' || key === 'testnet' || ENVIRONMENTS[key].wsPublic !== ENVIRONMENTS.mainnet.wsPublic)
+		.map((key) => {
+			// e.g. "Testnet (Stream-Testnet.bybit.com)": the site's name and its stream host, first label in title case
+			const host = ENVIRONMENTS[key].wsPublic.replace(/^wss:\/\//, '').replace(/^[^.]+/, (label) => label.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()));
+			return { name: `${ENVIRONMENTS[key].name.replace(/ \(.*\)$/, '')} (${host})`, value: key };
+		});
+}
+
+/** Host settings of the trigger's "Public Host": a preset, or Custom with its WebSocket base URL. */
+export function publicStreamSettings(host: string, customWsUrl: string): HostSettings {
+	if (host === 'custom') return { environment: 'custom', wsBaseUrl: customWsUrl };
+	return { environment: host in ENVIRONMENTS ? host : 'mainnet' };
+}
