@@ -117,6 +117,12 @@ describe('Custom API Call without a credential', () => {
 		expect([entry.path, entry.query, bapiHeaders(entry.headers)]).toEqual(['/v5/market/tickers', 'category=linear&symbol=BTCUSDT', []]);
 	});
 
+	it('Bybit\'s retCode errors come through as for signed calls', async () => {
+		const run = runBybit({}, custom({ method: 'GET', path: '/v5/market/tickers', parameters: { parameter: [{ name: 'category', value: 'nonsense' }] } }), { noCredential: true });
+		await expect(run).rejects.toThrow(/^Bybit error \d+: /);
+		expect(sandbox.control.requests().map((r) => [r.path, r.signatureValid])).toEqual([['/v5/market/tickers', null]]);
+	});
+
 	it.each([
 		['POST', '/v5/order/create', /POST \/v5\/order\/create needs a Bybit API credential: without one, only public market data/],
 		['POST', '/v5/market/tickers', /POST \/v5\/market\/tickers needs a Bybit API credential/],
