@@ -6,7 +6,7 @@
  */
 import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
-import { publicStreamSettings, restOrigin, wsPrivateUrl, wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
+import { restOrigin, wsPrivateUrl, wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
 import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
 import { wsAuthArgs } from '../../credentials/common/bybit/signing';
 import { bybitTimestamp } from '../../credentials/common/bybit/clock';
@@ -111,7 +111,10 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 export async function marketStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
 	const category = ctx.getNodeParameter('marketCategory', 'linear') as StreamCategory;
 	const host = ctx.getNodeParameter('publicHost', 'mainnet') as string;
-	const settings = publicStreamSettings(host, host === 'custom' ? (ctx.getNodeParameter('publicWsUrl', '') as string) : '');
+	const settings: HostSettings =
+		host === 'custom'
+			? { environment: 'custom', wsBaseUrl: ctx.getNodeParameter('publicWsUrl', '') as string }
+			: { environment: host }; // a preset of endpoints.ts (Public Host options); an unknown value means mainnet
 	const event = ctx.getNodeParameter('marketEvent', 'ticker') as MarketEvent;
 	const get = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback) as never;
 	const watcher = new MarketWatcher({

@@ -94,9 +94,3 @@ export function publicStreamHosts(): Array<{ name: string; value: PresetEnvironm
 			return { name: `${ENVIRONMENTS[key].name.replace(/ \(.*\)$/, '')} (${host})`, value: key };
 		});
 }
-
-/** Host settings of the trigger's "Public Host": a preset, or Custom with its WebSocket base URL. */
-export function publicStreamSettings(host: string, customWsUrl: string): HostSettings {
-	if (host === 'custom') return { environment: 'custom', wsBaseUrl: customWsUrl };
-	return { environment: host in ENVIRONMENTS ? host : 'mainnet' };
-}

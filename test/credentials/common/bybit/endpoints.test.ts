@@ -2,7 +2,7 @@
  * Environments as data, reused by the node without a credential (REST) and
  * the trigger's market mode (public streams).
  */
-import { ENVIRONMENTS, environmentOptions, publicStreamHosts, publicStreamSettings, restBaseUrl, wsPublicUrl } from '../../../../credentials/common/bybit/endpoints';
+import { ENVIRONMENTS, environmentOptions, publicStreamHosts, restBaseUrl, wsPublicUrl } from '../../../../credentials/common/bybit/endpoints';
 import { BybitTrigger } from '../../../../nodes/BybitTrigger/BybitTrigger.node';
 
 describe('environment tables', () => {
@@ -24,10 +24,9 @@ describe('environment tables', () => {
 		]));
 		expect(param.default).toBe('mainnet');
 		for (const { value } of publicStreamHosts()) {
-			expect(wsPublicUrl(publicStreamSettings(value, ''), 'linear')).toBe(`${ENVIRONMENTS[value].wsPublic}/v5/public/linear`);
+			expect(wsPublicUrl({ environment: value }, 'linear')).toBe(`${ENVIRONMENTS[value].wsPublic}/v5/public/linear`);
 		}
-		expect(wsPublicUrl(publicStreamSettings('custom', 'ws://127.0.0.1:9'), 'spot')).toBe('ws://127.0.0.1:9/v5/public/spot');
-		// an unknown saved value falls back to mainnet, as before
-		expect(wsPublicUrl(publicStreamSettings('moon', ''), 'spot')).toBe('wss://stream.bybit.com/v5/public/spot');
+		// the trigger passes the value as the environment: an unknown saved value means mainnet, as before
+		expect(wsPublicUrl({ environment: 'moon' }, 'spot')).toBe('wss://stream.bybit.com/v5/public/spot');
 	});
 });
