@@ -38,7 +38,11 @@ export function buildProperties(specs: readonly OperationSpec[], common: readonl
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: resources.map((r) => ({ name: RESOURCE_NAMES[r], value: r })).sort((a, b) => a.name.localeCompare(b.name)),
+			// sorted by name, Custom API Call last: n8n 2.41 appends its own "Custom API Call" entry to a node whose
+			// credential signs requests unless the last option already has that name (load-nodes-and-credentials.ts)
+			options: resources
+				.map((r) => ({ name: RESOURCE_NAMES[r], value: r }))
+				.sort((a, b) => Number(a.value === 'custom') - Number(b.value === 'custom') || a.name.localeCompare(b.name)),
 			default: 'market',
 		},
 	];

@@ -41,6 +41,16 @@ describe('Bybit node description', () => {
 		expect(d.credentials![0].required).toBe(true);
 	});
 
+	it('n8n 2.41 adds no second "Custom API Call" to Resource or to the custom resource\'s Operation', () => {
+		// n8n's injectCustomApiCallOptions (packages/cli load-nodes-and-credentials.ts): for a node whose credential has
+		// `authenticate`, every resource/operation options list whose LAST option is not named "Custom API Call" gets one
+		const injected = (p: INodeProperties) => ['resource', 'operation'].includes(p.name) && (p.options as INodePropertyOptions[]).at(-1)?.name !== 'Custom API Call';
+		const resource = props.find((p) => p.name === 'resource')!;
+		const customOps = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === 'custom')!;
+		expect([injected(resource), injected(customOps)]).toEqual([false, false]);
+		expect((customOps.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['apiCall']);
+	});
+
 	it('offers every operation of the issue, with an action and a valid default per resource', () => {
 		const expected: Record<string, string[]> = {
 			market: ['getServerTime', 'getOrderbook', 'getRecentTrades', 'getKline', 'getInstrumentsInfo', 'getTickers', 'getFundingRateHistory', 'getOpenInterest', 'getHistoricalVolatility', 'getInsurance', 'getRiskLimit', 'getDeliveryPrice', 'getLongShortRatio'],
@@ -60,10 +70,14 @@ describe('Bybit node description', () => {
 		}
 	});
 
-	it('sorts options alphabetically by name', () => {
+	it('sorts options alphabetically by name (Resource: Custom API Call last, where n8n puts it)', () => {
 		walk(props, (p) => {
 			if (p.type !== 'options' && p.type !== 'multiOptions') return;
-			const names = (p.options as INodePropertyOptions[]).map((o) => o.name);
+			let names = (p.options as INodePropertyOptions[]).map((o) => o.name);
+			if (p.name === 'resource') {
+				expect(names[names.length - 1]).toBe('Custom API Call');
+				names = names.slice(0, -1);
+			}
 			expect([p.name, names]).toEqual([p.name, [...names].sort((a, b) => a.localeCompare(b))]);
 		});
 	});
