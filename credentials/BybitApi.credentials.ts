@@ -7,14 +7,11 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { ENVIRONMENTS } from './common/bybit/endpoints';
+import { environmentOptions as environments } from './common/bybit/endpoints';
 import { BYBIT_ERRORS } from './common/bybit/errors';
 import { signBybitRequest, type BybitCredentialData } from './common/bybit/request';
 
-const environmentOptions = [
-	...Object.entries(ENVIRONMENTS).map(([value, env]) => ({ name: env.name, value })),
-	{ name: 'Custom (Sandbox or Proxy)', value: 'custom' },
-].sort((a, b) => a.name.localeCompare(b.name));
+const environmentOptions = environments();
 
 /** Bybit answers auth failures with HTTP 200 and a retCode: each gets its own message. */
 const AUTH_FAILURE_CODES = [10002, 10003, 10004, 10005, 10007, 10009, 10010, 10028, 33004] as const;

@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { ACCESS_FIELDS } from './actions/access';
 import { buildProperties } from './actions/engine';
 import { ALL_SPECS } from './actions/index';
 import { router } from './actions/router';
@@ -26,8 +27,9 @@ export class Bybit implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'bybitApi', required: true }],
-		properties: buildProperties(ALL_SPECS),
+		// Market and Custom API Call can run without a credential (Authentication "None": public market data only)
+		credentials: [{ name: 'bybitApi', required: true, displayOptions: { hide: { authentication: ['none'] } } }],
+		properties: buildProperties(ALL_SPECS, ACCESS_FIELDS),
 	};
 
 	methods = { listSearch: { searchSymbols, searchCoins } };

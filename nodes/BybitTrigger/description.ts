@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { publicStreamHosts } from '../../credentials/common/bybit/endpoints';
+
 const ACCOUNT = { show: { source: ['account'] } };
 const MARKET = { show: { source: ['market'] } };
 const marketEvent = (events: string[]) => ({ show: { source: ['market'], marketEvent: events } });
@@ -73,11 +75,8 @@ export const triggerProperties: INodeProperties[] = [
 		name: 'publicHost',
 		type: 'options',
 		displayOptions: MARKET,
-		options: [
-			{ name: 'Custom URL', value: 'custom' },
-			{ name: 'Mainnet (Stream.bybit.com)', value: 'mainnet' },
-			{ name: 'Testnet (Stream-Testnet.bybit.com)', value: 'testnet' },
-		],
+		// mainnet, testnet and the regional sites with their own public streams (values: environment keys of endpoints.ts)
+		options: [{ name: 'Custom URL', value: 'custom' }, ...publicStreamHosts()].sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'mainnet',
 	},
 	{

@@ -35,7 +35,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 	const settings: HostSettings =
 		host === 'custom'
 			? { environment: 'custom', wsBaseUrl: ctx.getNodeParameter('publicWsUrl', '') as string }
-			: { environment: host === 'testnet' ? 'testnet' : 'mainnet' };
+			: { environment: host }; // a preset of endpoints.ts (Public Host options); an unknown value means mainnet
 	const event = ctx.getNodeParameter('marketEvent', 'ticker') as MarketEvent;
 	const get = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback) as never;
 	const watcher = new MarketWatcher({

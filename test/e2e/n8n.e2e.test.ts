@@ -20,6 +20,7 @@ import * as runtime from '../../scripts/runtime';
 import { tradingViewDeliveries } from './alerts';
 import { EXECUTE_CASES as BASE_CASES } from './cases';
 import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
+import { PUBLIC_CASES, usePublicSandbox } from './publicCases';
 import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E);
@@ -33,7 +34,7 @@ if (SKIP) {
 	);
 }
 const describeE2E = SKIP ? describe.skip : describe;
-const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES];
+const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES, ...PUBLIC_CASES];
 
 
 
@@ -75,6 +76,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 			console.log(`[e2e] n8n runtime prepared in ${Math.round((Date.now() - t0) / 1000)} s (cached for next runs: ${rt.dir})`);
 		}
 		sandbox = await startSandbox();
+		usePublicSandbox(sandbox.restUrl);
 		secrets = [sandbox.control.defaultKey.secret];
 		userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-e2e-'));
 		runtime.installPackage(userFolder, REPO);

@@ -3,16 +3,46 @@
  * HTTP helper is the real credential + axios (see http.ts): parameters are
  * read by name, per item, exactly as the engine asks n8n for them.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import {
+	NodeHelpers,
+	NodeOperationError,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+} from 'n8n-workflow';
 
 import { Bybit } from '../../nodes/Bybit/Bybit.node';
-import { makeHttpRequestWithAuthentication } from './http';
+import { makeHttpRequest, makeHttpRequestWithAuthentication, type SentRequest } from './http';
 
 export type Params = Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
 
 export interface RunOptions {
 	items?: IDataObject[];
 	continueOnFail?: boolean;
+	/**
+	 * No credential set on the node: `getCredentials` throws what n8n 2.41 throws
+	 * (n8n-core's _getCredentials: "Credentials not found" when the node's
+	 * credential entry is hidden by its displayOptions, "Node does not have any
+	 * credentials set" when it is required).
+	 */
+	noCredential?: boolean;
+	/** Filled with every request sent (signed and unsigned), as it went out. */
+	sent?: SentRequest[];
+	/** Counts calls to `getCredentials`. */
+	credentialReads?: { count: number };
+}
+
+/** What n8n throws from getCredentials when the node has no credential of this type. */
+function noCredentialError(node: INode, type: string, parameters: INodeParameters): NodeOperationError {
+	const description = new Bybit().description;
+	const entry = description.credentials?.find((c) => c.name === type);
+	if (!entry) return new NodeOperationError(node, `Node type "${node.type}" does not have any credentials of type "${type}" defined`);
+	if (!NodeHelpers.displayParameter(parameters, entry, node, description, parameters)) return new NodeOperationError(node, 'Credentials not found');
+	if (entry.required === true) return new NodeOperationError(node, 'Node does not have any credentials set', { level: 'warning' });
+	return new NodeOperationError(node, 'Node does not require credentials');
 }
 
 function isLocator(value: unknown): value is { __rl: true; value: unknown } {
@@ -30,7 +60,11 @@ export function executeContext(credentials: ICredentialDataDecryptedObject, para
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
-		getCredentials: async () => credentials,
+		getCredentials: async (type: string) => {
+			if (options.credentialReads) options.credentialReads.count++;
+			if (options.noCredential) throw noCredentialError(node, type, read(0) as INodeParameters);
+			return credentials;
+		},
 		continueOnFail: () => options.continueOnFail === true,
 		getNodeParameter(name: string, i: number, fallback?: unknown, opts?: { extractValue?: boolean }) {
 			const all = read(i);
@@ -39,7 +73,8 @@ export function executeContext(credentials: ICredentialDataDecryptedObject, para
 			return opts?.extractValue && isLocator(value) ? value.value : value;
 		},
 		helpers: {
-			httpRequestWithAuthentication: makeHttpRequestWithAuthentication(credentials),
+			httpRequestWithAuthentication: makeHttpRequestWithAuthentication(credentials, options.sent),
+			httpRequest: makeHttpRequest(options.sent),
 			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
 			constructExecutionMetaData: (data: INodeExecutionData[], meta: { itemData: { item: number } }) =>
 				data.map((d) => ({ ...d, pairedItem: meta.itemData })),

@@ -18,6 +18,14 @@ export const ENVIRONMENTS = {
 } as const;
 
 export type PresetEnvironment = keyof typeof ENVIRONMENTS;
+
+/** The environments as n8n options (credential and node), sorted by name, Custom included. */
+export function environmentOptions(): Array<{ name: string; value: string }> {
+	return [
+		...Object.entries(ENVIRONMENTS).map(([value, env]) => ({ name: env.name, value })),
+		{ name: 'Custom (Sandbox or Proxy)', value: 'custom' },
+	].sort((a, b) => a.name.localeCompare(b.name));
+}
 export type Environment = PresetEnvironment | 'custom';
 
 export interface HostSettings {
@@ -70,4 +78,19 @@ export function wsPrivateUrl(settings: HostSettings): string {
 
 export function wsPublicUrl(settings: HostSettings, category: StreamCategory): string {
 	return `${wsBaseUrl(settings, 'public')}/v5/public/${category}`;
+}
+
+/**
+ * Hosts for public streams without a credential (Bybit Trigger, market mode):
+ * mainnet, testnet and the regional sites whose public streams have their own
+ * host (the others serve mainnet's public streams).
+ */
+export function publicStreamHosts(): Array<{ name: string; value: PresetEnvironment }> {
+	return (Object.keys(ENVIRONMENTS) as PresetEnvironment[])
+		.filter((key) => key === 'mainnet' || key === 'testnet' || ENVIRONMENTS[key].wsPublic !== ENVIRONMENTS.mainnet.wsPublic)
+		.map((key) => {
+			// e.g. "Testnet (Stream-Testnet.bybit.com)": the site's name and its stream host, first label in title case
+			const host = ENVIRONMENTS[key].wsPublic.replace(/^wss:\/\//, '').replace(/^[^.]+/, (label) => label.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase()));
+			return { name: `${ENVIRONMENTS[key].name.replace(/ \(.*\)$/, '')} (${host})`, value: key };
+		});
 }

@@ -280,3 +280,21 @@ export function lookupsFor(g: Guardrails, req: SafetyRequest): Lookups {
 	}
 	return out;
 }
+
+/** Paths Bybit serves without authentication (docs: every "market" endpoint is public). */
+const PUBLIC_PREFIX = '/v5/market/';
+
+/** Whether a request may go to Bybit unsigned: a GET of public market data. */
+export function isPublicRead(method: string, path: string): boolean {
+	const p = normalizePath(path);
+	return method.toUpperCase() === 'GET' && p.startsWith(PUBLIC_PREFIX) && !p.includes('..') && !/[?#]/.test(p);
+}
+
+/**
+ * Without a credential only public market data can be read: anything else is
+ * refused before it is sent, naming the fix.
+ */
+export function unsignedRefusal(method: string, path: string): string | undefined {
+	if (isPublicRead(method, path)) return undefined;
+	return `${method.toUpperCase()} ${path} needs a Bybit API credential: without one, only public market data (GET ${PUBLIC_PREFIX}...) can be read. Add a Bybit credential to the node and set Authentication to "Bybit API Credential".`;
+}

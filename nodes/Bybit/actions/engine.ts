@@ -20,6 +20,7 @@ import type { OperationSpec, Resource } from './types';
 const RESOURCE_NAMES: Record<Resource, string> = {
 	account: 'Account',
 	asset: 'Asset',
+	custom: 'Custom API Call',
 	market: 'Market',
 	order: 'Order',
 	position: 'Position',
@@ -29,7 +30,7 @@ const RESOURCE_NAMES: Record<Resource, string> = {
 const DOCS = 'https://bybit-exchange.github.io/docs/v5/';
 
 /** The `resource` and per-resource `operation` parameters plus every spec's fields, scoped with displayOptions. */
-export function buildProperties(specs: readonly OperationSpec[]): INodeProperties[] {
+export function buildProperties(specs: readonly OperationSpec[], common: readonly INodeProperties[] = []): INodeProperties[] {
 	const resources = [...new Set(specs.map((s) => s.resource))];
 	const props: INodeProperties[] = [
 		{
@@ -37,7 +38,11 @@ export function buildProperties(specs: readonly OperationSpec[]): INodePropertie
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: resources.map((r) => ({ name: RESOURCE_NAMES[r], value: r })).sort((a, b) => a.name.localeCompare(b.name)),
+			// sorted by name, Custom API Call last: n8n 2.41 appends its own "Custom API Call" entry to a node whose
+			// credential signs requests unless the last option already has that name (load-nodes-and-credentials.ts)
+			options: resources
+				.map((r) => ({ name: RESOURCE_NAMES[r], value: r }))
+				.sort((a, b) => Number(a.value === 'custom') - Number(b.value === 'custom') || a.name.localeCompare(b.name)),
 			default: 'market',
 		},
 	];
@@ -58,6 +63,8 @@ export function buildProperties(specs: readonly OperationSpec[]): INodePropertie
 		);
 		props.push(operationParam);
 	}
+	// node-wide fields (Authentication, Environment), after Resource and Operation
+	props.push(...common);
 	for (const spec of specs) {
 		const show = { resource: [spec.resource], operation: [spec.operation] };
 		const scoped = (field: INodeProperties): INodeProperties => ({

@@ -1,11 +1,12 @@
 import { accountSpecs } from './account';
 import { assetSpecs } from './asset';
+import { customSpecs } from './custom';
 import { marketSpecs } from './market';
 import { orderSpecs } from './order';
 import { positionSpecs } from './position';
 import type { OperationSpec } from './types';
 import { userSpecs } from './user';
 
-export const ALL_SPECS: readonly OperationSpec[] = [...marketSpecs, ...orderSpecs, ...positionSpecs, ...accountSpecs, ...assetSpecs, ...userSpecs];
+export const ALL_SPECS: readonly OperationSpec[] = [...marketSpecs, ...orderSpecs, ...positionSpecs, ...accountSpecs, ...assetSpecs, ...userSpecs, ...customSpecs];
 
 export const SPECS_BY_KEY: ReadonlyMap<string, OperationSpec> = new Map(ALL_SPECS.map((s) => [`${s.resource}.${s.operation}`, s]));

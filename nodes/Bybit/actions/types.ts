@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { IdempotencySpec } from '../trading/writeOnce';
 import type { WireType } from './fields';
 
-export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user';
+export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user' | 'custom';
 
 export interface ListOutput {
 	/** Where the rows are in `result` (`list`, or `rows` for asset records). */
@@ -50,6 +50,8 @@ export interface OperationSpec {
 	/** Fixed values sent with every request of this operation. */
 	fixed?: IDataObject;
 	run?: (this: IExecuteFunctions, itemIndex: number, params: IDataObject) => Promise<IDataObject | IDataObject[]>;
+	/** Method and path are parameters (Custom API Call): `method`/`path` above are placeholders. */
+	anyEndpoint?: boolean;
 	/** Batch operations: the router hands them all items at once. */
 	batch?: 'create' | 'amend' | 'cancel';
 }

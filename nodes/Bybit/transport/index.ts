@@ -1,6 +1,8 @@
 /**
  * The one way every node talks to Bybit's REST API. Signing happens in the
- * credential (`authenticate`); here: rate limiting (per key and endpoint, then
+ * credential (`authenticate`); without a credential (Authentication "None",
+ * see access.ts) requests go unsigned to the node's chosen host and only
+ * public market reads are allowed. Here: rate limiting (per key and endpoint, then
  * the IP-wide budget of ipBudget.ts, which every request takes a slot in), Bybit's HTTP-200 errors,
  * clock re-sync on 10002, bounded retries of calls that are safe to repeat,
  * and cursor pagination.
@@ -22,10 +24,9 @@ import {
 } from 'n8n-workflow';
 
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
-import { restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { guardrailsOf, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { checkUnsigned, keyInfo, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, shareOf, MAX_RESET_WAIT_MS } from './rateLimiter';
@@ -87,46 +88,6 @@ function header(res: RawResponse, name: string): number | undefined {
 	return raw === undefined || !Number.isFinite(value) ? undefined : value;
 }
 
-interface KeyInfo {
-	origin: string;
-	apiKey: string;
-	guardrails: Guardrails;
-	/** Never shown: only to redact it from texts Bybit sends back. */
-	secrets: string[];
-	/** n8n processes sharing the key and IP (credential "Processes Sharing This Key"). */
-	processes: number;
-}
-
-/**
- * n8n reads and decrypts the credential from its database on every getCredentials call: one read
- * serves the look-ups and the request of one item (a context is one node run), for a second at most.
- */
-const KEY_INFO_TTL_MS = 1000;
-const keyInfos = new WeakMap<object, { at: number; info: Promise<KeyInfo> }>();
-
-async function keyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const hit = keyInfos.get(ctx);
-	if (hit && Date.now() - hit.at < KEY_INFO_TTL_MS) return await hit.info;
-	const info = readKeyInfo(ctx);
-	keyInfos.set(ctx, { at: Date.now(), info });
-	info.catch(() => keyInfos.delete(ctx));
-	return await info;
-}
-
-async function readKeyInfo(ctx: BybitContext): Promise<KeyInfo> {
-	const credentials = (await ctx.getCredentials('bybitApi')) as HostSettings &
-		GuardrailSettings & { apiKey?: string; apiSecret?: string; processesSharingKey?: number | string };
-	const processes = Math.floor(Number(credentials.processesSharingKey ?? 1));
-	const apiKey = String(credentials.apiKey ?? '').trim();
-	return {
-		origin: restOrigin(credentials),
-		apiKey,
-		guardrails: guardrailsOf(credentials),
-		secrets: [apiKey, String(credentials.apiSecret ?? '')],
-		processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
-	};
-}
-
 /** Identifies the credential's key and host, for per-key caches (never the secret). */
 export async function credentialScope(ctx: BybitContext): Promise<string> {
 	const key = await keyInfo(ctx);
@@ -138,7 +99,9 @@ export async function credentialScope(ctx: BybitContext): Promise<string> {
  * (dry runs report what the real send would refuse).
  */
 export async function checkGuardrails(this: BybitContext, req: BybitRequest): Promise<void> {
-	await enforce(this, (await keyInfo(this)).guardrails, req, bybitApiRequest);
+	const key = await keyInfo(this, req.itemIndex);
+	checkUnsigned(this, key, req);
+	await enforce(this, key.guardrails, req, bybitApiRequest);
 }
 
 /** Codes after which Bybit may or may not have acted on the request. */
@@ -248,7 +211,8 @@ async function resyncClock(ctx: BybitContext, origin: string, processes: number,
 /** Sends one request and returns Bybit's whole envelope (batch calls need `retExtInfo`). */
 export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequest): Promise<BybitEnvelope> {
 	const retrySafe = req.retrySafe ?? req.method === 'GET';
-	const key = await keyInfo(this);
+	const key = await keyInfo(this, req.itemIndex);
+	checkUnsigned(this, key, req);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const documented = documentedLimit(req.path, category);
@@ -277,7 +241,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 
 		let res: RawResponse;
 		try {
-			res = (await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse;
+			res =
+				key.unsignedBase === undefined
+					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
+					: ((await sendUnsigned(this, key.unsignedBase, options)) as RawResponse);
 			ticket.release();
 			settle(reservation);
 		} catch (error) {
@@ -297,7 +264,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				this,
 				`Could not reach Bybit: ${reason}`,
 				req.method === 'GET'
-					? 'Check the network and the credential\'s Environment / Base URL.'
+					? `Check the network and the ${key.unsignedBase === undefined ? 'credential' : 'node'}'s Environment / Base URL.`
 					: 'The request may or may not have reached Bybit, so it was not sent again. Check the order/transfer state on Bybit before retrying.',
 				{ message: reason } as JsonObject,
 				req,
@@ -324,7 +291,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		}
 		if (envelope.retCode === 0) return envelope;
 
-		if (envelope.retCode === 10002) {
+		if (envelope.retCode === 10002 && key.unsignedBase === undefined) {
 			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
 			if (!resynced) {
 				resynced = true;

@@ -21,7 +21,34 @@ describe('Bybit node description', () => {
 		expect(d.name).toBe('bybit');
 		expect(d.displayName).toBe('Bybit');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'bybitApi', required: true }]);
+		expect(d.credentials).toEqual([{ name: 'bybitApi', required: true, displayOptions: { hide: { authentication: ['none'] } } }]);
+	});
+
+	it('n8n shows the credential (required) everywhere except Market / Custom API Call with Authentication "None"', () => {
+		const d = new Bybit().description;
+		const node: INode = { id: '1', name: 'Bybit', type: 'bybit', typeVersion: 1, position: [0, 0], parameters: {} };
+		const shown = (parameters: INodeParameters) => {
+			// as n8n resolves a saved node: defaults filled in, hidden parameters dropped
+			const params = NodeHelpers.getNodeParameters(d.properties, parameters, false, false, node, d)!;
+			return NodeHelpers.displayParameter(params, d.credentials![0], node, d, params);
+		};
+		expect(shown({ resource: 'market', operation: 'getTickers' })).toBe(true);
+		expect(shown({ resource: 'market', operation: 'getTickers', authentication: 'none' })).toBe(false);
+		expect(shown({ resource: 'custom', operation: 'apiCall', authentication: 'none' })).toBe(false);
+		expect(shown({ resource: 'custom', operation: 'apiCall', authentication: 'bybitApi' })).toBe(true);
+		// a stale "None" on a resource that does not offer it is dropped: the credential is shown and required
+		expect(shown({ resource: 'order', operation: 'create', authentication: 'none' })).toBe(true);
+		expect(d.credentials![0].required).toBe(true);
+	});
+
+	it('n8n 2.41 adds no second "Custom API Call" to Resource or to the custom resource\'s Operation', () => {
+		// n8n's injectCustomApiCallOptions (packages/cli load-nodes-and-credentials.ts): for a node whose credential has
+		// `authenticate`, every resource/operation options list whose LAST option is not named "Custom API Call" gets one
+		const injected = (p: INodeProperties) => ['resource', 'operation'].includes(p.name) && (p.options as INodePropertyOptions[]).at(-1)?.name !== 'Custom API Call';
+		const resource = props.find((p) => p.name === 'resource')!;
+		const customOps = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === 'custom')!;
+		expect([injected(resource), injected(customOps)]).toEqual([false, false]);
+		expect((customOps.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['apiCall']);
 	});
 
 	it('offers every operation of the issue, with an action and a valid default per resource', () => {
@@ -32,6 +59,7 @@ describe('Bybit node description', () => {
 			account: ['getWalletBalance', 'getFeeRate', 'getAccountInfo', 'getTransactionLog', 'setMarginMode', 'getCollateralInfo', 'getBorrowHistory'],
 			asset: ['getCoinInfo', 'getAllCoinsBalance', 'getSingleCoinBalance', 'getTransferableCoins', 'createInternalTransfer', 'getInternalTransferRecords', 'createUniversalTransfer', 'getUniversalTransferRecords', 'getDepositRecords', 'getWithdrawalRecords', 'getDepositAddress', 'withdraw'],
 			user: ['getApiKeyInfo'],
+			custom: ['apiCall'],
 		};
 		for (const [resource, ops] of Object.entries(expected)) {
 			const param = props.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.[0] === resource)!;
@@ -42,10 +70,14 @@ describe('Bybit node description', () => {
 		}
 	});
 
-	it('sorts options alphabetically by name', () => {
+	it('sorts options alphabetically by name (Resource: Custom API Call last, where n8n puts it)', () => {
 		walk(props, (p) => {
 			if (p.type !== 'options' && p.type !== 'multiOptions') return;
-			const names = (p.options as INodePropertyOptions[]).map((o) => o.name);
+			let names = (p.options as INodePropertyOptions[]).map((o) => o.name);
+			if (p.name === 'resource') {
+				expect(names[names.length - 1]).toBe('Custom API Call');
+				names = names.slice(0, -1);
+			}
 			expect([p.name, names]).toEqual([p.name, [...names].sort((a, b) => a.localeCompare(b))]);
 		});
 	});

@@ -3,7 +3,7 @@ import type { ILoadOptionsFunctions } from 'n8n-workflow';
 import { searchCoins, searchSymbols } from '../../../../nodes/Bybit/methods/listSearch';
 import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials } from '../../../harness/execute';
-import { makeHttpRequestWithAuthentication } from '../../../harness/http';
+import { makeHttpRequest, makeHttpRequestWithAuthentication } from '../../../harness/http';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 
 let sandbox: Sandbox;
@@ -44,5 +44,23 @@ describe('resource locator searches', () => {
 		const usd = await searchCoins.call(loadOptionsContext({}), 'us');
 		expect(usd.results.every((r) => String(r.value).includes('US'))).toBe(true);
 		expect(usd.results.length).toBeGreaterThan(0);
+	});
+
+	it('without a credential (Authentication None) lists Market symbols from the node\'s Environment, unsigned', async () => {
+		let reads = 0;
+		const ctx = {
+			getNode: () => ({ id: 'n1', name: 'Bybit', type: 'n8n-nodes-bybit.bybit', typeVersion: 1, position: [0, 0], parameters: {} }),
+			getCurrentNodeParameter: (name: string) => ({ resource: 'market', authentication: 'none', environment: 'custom', baseUrl: sandbox.restUrl, category: 'linear' })[name],
+			getCredentials: async () => {
+				reads++;
+				throw new Error('Credentials not found');
+			},
+			helpers: { httpRequest: makeHttpRequest() },
+		} as unknown as ILoadOptionsFunctions;
+		const linear = await searchSymbols.call(ctx, 'usdt');
+		expect(linear.results.map((r) => r.value)).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
+		expect(reads).toBe(0);
+		const [request] = sandbox.control.requests();
+		expect([request.apiKey, request.signatureValid]).toEqual(['', null]);
 	});
 });
