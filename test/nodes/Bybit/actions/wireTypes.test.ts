@@ -61,7 +61,7 @@ describe('boolean, object and JSON-text fields', () => {
 describe('every integer/boolean parameter of every spec has a wire type', () => {
 	// an options parameter whose values are numbers, or a switch, is a Bybit integer/boolean field: it must be typed so text never reaches the wire
 	// node settings, never sent to Bybit
-	const CONTROL = new Set(['returnAll', 'limit', 'simplify', 'dryRun', 'roundPrices', 'maxAlertAge']);
+	const CONTROL = new Set(['returnAll', 'limit', 'simplify', 'dryRun', 'roundPrices', 'maxAlertAge', 'paginate']); // node behaviour, never sent to Bybit
 	const typed = (spec: (typeof ALL_SPECS)[number], name: string) => spec.wireTypes?.[name] ?? WIRE_TYPES[name];
 	const numericOptions = (f: INodeProperties) => f.type === 'options' && ((f.options ?? []) as Array<{ value: unknown }>).some((o) => typeof o.value === 'number' || /^\d+$/.test(String(o.value)));
 	it.each(ALL_SPECS.map((s) => [`${s.resource}.${s.operation}`, s] as const))('%s', (_n, spec) => {
