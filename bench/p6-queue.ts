@@ -15,6 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { bybitRest, httpJson, type Json, type Workflow } from '../test/e2e/support';
+import { busiestWindow } from '../test/harness/windows';
 import { startSandbox } from '../test/sandbox';
 import { hrtimeMs, type Figure } from './stats';
 
@@ -75,15 +76,6 @@ interface RunResult {
 	maxPer5s: number;
 }
 
-function maxInWindow(times: number[], windowMs: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let best = 0;
-	for (let i = 0, j = 0; i < sorted.length; i++) {
-		while (sorted[i] - sorted[j] >= windowMs) j++;
-		best = Math.max(best, i - j + 1);
-	}
-	return best;
-}
 
 export async function run(): Promise<Figure[]> {
 	const sandbox = await startSandbox({ port: 0, rateLimits: true });
@@ -130,7 +122,7 @@ export async function run(): Promise<Figure[]> {
 				answered10006: requests.filter((r) => r.retCode === 10006).length,
 				surfaced: errors.filter((e) => e.includes('10006')).length,
 				errors,
-				maxPer5s: maxInWindow(requests.map((r) => r.time), 5000),
+				maxPer5s: busiestWindow(requests.map((r) => r.time), 5000),
 			};
 		};
 		const floorMs = (Math.ceil(ORDERS / QUOTA_PER_S) - 1) * 1000;

@@ -21,7 +21,7 @@ import { tradingViewDeliveries } from './alerts';
 import { EXECUTE_CASES as BASE_CASES } from './cases';
 import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
 import { PUBLIC_CASES, usePublicSandbox } from './publicCases';
-import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
+import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E);
 if (SKIP) {
@@ -48,16 +48,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 	const workflowIds: Record<string, string> = {};
 	const executable = EXECUTE_CASES.filter((c) => available(c.needs));
 
-	const credData = (over: Json = {}): Json => ({
-		environment: 'custom',
-		baseUrl: sandbox.restUrl,
-		wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
-		signatureMethod: 'hmac',
-		apiKey: sandbox.control.defaultKey.apiKey,
-		apiSecret: sandbox.control.defaultKey.secret,
-		recvWindow: 5000,
-		...over,
-	});
+	const credData = (over: Json = {}): Json => sandboxCredentialData(sandbox, over);
 
 	async function n8n(args: string[], timeoutMs = 180_000) {
 		if (!env?.N8N_USER_FOLDER) throw new Error('the suite setup failed (see the first error)');

@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { EXECUTE_CASES } from './cases';
-import { bybitRest, CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
+import { bybitRest, CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxCredentialData, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startQueueStack } = require('../../scripts/queueStack') as {
@@ -86,15 +86,7 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 		const fills = loadExample('fills-to-chat.json');
 		fills.nodes.find((n) => n.type === 'n8n-nodes-base.httpRequest')!.parameters.url = `http://127.0.0.1:${(sink.address() as net.AddressInfo).port}/chat`;
 		const seed = asWebhook({ ...seedCase.workflow(), id: SEED_WF, name: 'e2e queue seed' }, 'queue-seed');
-		const credData = {
-			environment: 'custom',
-			baseUrl: sandbox.restUrl,
-			wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
-			signatureMethod: 'hmac',
-			apiKey: sandbox.control.defaultKey.apiKey,
-			apiSecret: sandbox.control.defaultKey.secret,
-			recvWindow: 5000,
-		};
+		const credData = sandboxCredentialData(sandbox);
 		dir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-queue-'));
 		stack = await startQueueStack({
 			dir,

@@ -104,6 +104,20 @@ export function chainWorkflow(id: string, steps: Array<{ name: string; parameter
 	return { id, name: `e2e ${id}`, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+/** A `bybitApi` credential's data pointing at the sandbox (environment Custom), with overrides. */
+export function sandboxCredentialData(sandbox: Sandbox, over: Json = {}): Json {
+	return {
+		environment: 'custom',
+		baseUrl: sandbox.restUrl,
+		wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
+		signatureMethod: 'hmac',
+		apiKey: sandbox.control.defaultKey.apiKey,
+		apiSecret: sandbox.control.defaultKey.secret,
+		recvWindow: 5000,
+		...over,
+	};
+}
+
 export function loadExample(file: string): Workflow {
 	return JSON.parse(fs.readFileSync(path.join(REPO, 'examples', file), 'utf8')) as Workflow;
 }

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { bybitCredRef, bybitRest, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
+import { bybitCredRef, bybitRest, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, sandboxCredentialData, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_TRIGGER;
 // at most 21 characters: n8n saves static data only for ids it considers valid (isWorkflowIdValid)
@@ -122,15 +122,7 @@ function workflow(): Workflow {
 		base = `http://127.0.0.1:${port}`;
 		env = runtime.n8nEnv(userFolder, port, { N8N_RUNNERS_BROKER_PORT: String(await freePort()) });
 		const credFile = path.join(userFolder, 'credentials.json');
-		const data = {
-			environment: 'custom',
-			baseUrl: sandbox.restUrl,
-			wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
-			signatureMethod: 'hmac',
-			apiKey: sandbox.control.defaultKey.apiKey,
-			apiSecret: sandbox.control.defaultKey.secret,
-			recvWindow: 5000,
-		};
+		const data = sandboxCredentialData(sandbox);
 		fs.writeFileSync(credFile, JSON.stringify([{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data }]), { mode: 0o600 });
 		try {
 			await n8n(['import:credentials', `--input=${credFile}`]);

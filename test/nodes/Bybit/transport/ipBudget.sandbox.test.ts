@@ -10,6 +10,7 @@
 
 import { IP_BUDGET } from '../../../../nodes/Bybit/transport/ipBudget';
 import { runBybit, sandboxCredentials } from '../../../harness/execute';
+import { busiestWindow } from '../../../harness/windows';
 import { useTradingSandbox } from '../../../harness/tradingSandbox';
 import type { Sandbox } from '../../../sandbox';
 
@@ -22,16 +23,6 @@ useTradingSandbox((s, c) => {
 	creds = c;
 });
 
-/** The most requests any window of `windowMs` holds (server arrival times, ms). */
-function busiestWindow(times: number[], windowMs: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let best = 0;
-	for (let i = 0, j = 0; i < sorted.length; i++) {
-		while (sorted[i] - sorted[j] >= windowMs) j++;
-		best = Math.max(best, i - j + 1);
-	}
-	return best;
-}
 
 it('two executions of 2,500 getTickers items and an order flow with look-ups never exceed the IP budget in any 5 s window', async () => {
 	const TICKERS = 2_500;

@@ -7,6 +7,7 @@
  */
 import fc from 'fast-check';
 
+import { busiestWindow } from '../../../harness/windows';
 import { budgetKey, BudgetExhaustedError, IP_BUDGET, RequestBudget, type BudgetClock, type BudgetTicket } from '../../../../nodes/Bybit/transport/ipBudget';
 
 class FakeClock implements BudgetClock {
@@ -83,16 +84,6 @@ async function simulate(limit: number, windowMs: number, maxWaitMs: number, reqs
 	return out;
 }
 
-/** The most requests any window of `windowMs` holds, counting each at time `at` (sliding, inclusive on both ends within windowMs). */
-function maxInWindow(times: number[], windowMs: number): number {
-	const sorted = [...times].sort((a, b) => a - b);
-	let best = 0;
-	for (let i = 0, j = 0; i < sorted.length; i++) {
-		while (sorted[i] - sorted[j] >= windowMs) j++;
-		best = Math.max(best, i - j + 1);
-	}
-	return best;
-}
 
 const reqArb = fc.record({
 	gap: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 400 })),
@@ -117,7 +108,7 @@ describe('RequestBudget (IP-wide budget) on a fake clock', () => {
 					}
 					// the server's side: each request counted when it arrives, anywhere between send and answer
 					const arrivals = out.map((o, i) => o.sentAt! + (o.answeredAt! - o.sentAt!) * reqs[i].arrivalShare);
-					expect(maxInWindow(arrivals, windowMs)).toBeLessThanOrEqual(limit);
+					expect(busiestWindow(arrivals, windowMs)).toBeLessThanOrEqual(limit);
 				},
 			),
 			{ numRuns: 300 },
@@ -135,7 +126,7 @@ describe('RequestBudget (IP-wide budget) on a fake clock', () => {
 				expect(sent.length + out.filter((o) => o.rejected).length).toBe(burst);
 				expect(out.some((o) => o.rejected)).toBe(true);
 				for (const o of sent) expect(o.sentAt! - o.arrivedAt).toBeLessThanOrEqual(maxWaitMs);
-				expect(maxInWindow(sent.map((o) => o.sentAt!), windowMs)).toBeLessThanOrEqual(limit);
+				expect(busiestWindow(sent.map((o) => o.sentAt!), windowMs)).toBeLessThanOrEqual(limit);
 			}),
 			{ numRuns: 100 },
 		);
