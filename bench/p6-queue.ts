@@ -27,7 +27,7 @@ const { startQueueStack } = require('../scripts/queueStack') as {
 const runtime = require('../scripts/runtime') as { runN8n(args: string[], env: NodeJS.ProcessEnv, opts: { timeoutMs: number }): Promise<{ code: number; stderr: string }> };
 
 const ORDERS = Number(process.env.P6_ORDERS || 400);
-const IN_FLIGHT = 40;
+const IN_FLIGHT = 20;
 const QUOTA_PER_S = 10;
 const CRED_ID = 'p6Bybit';
 
@@ -107,7 +107,7 @@ export async function run(): Promise<Figure[]> {
 				Array.from({ length: IN_FLIGHT }, async () => {
 					while (next < ORDERS) {
 						const n = next++;
-						const res = await httpJson('POST', `${stack.base}/webhook/p6-order`, { id: `${tag}-${n}`, price: String(40000 + n) });
+						const res = await httpJson('POST', `${stack.base}/webhook/p6-order`, { id: `${tag}-${n}`, price: String(40000 + n) }, {}, 180_000);
 						const body = res.json as Json | undefined;
 						if (res.status !== 200 || !body || body.error || !body.orderId) errors.push(`${res.status} ${res.text.slice(0, 160)}`);
 					}

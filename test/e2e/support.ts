@@ -172,7 +172,7 @@ export interface HttpResult {
 	text: string;
 	json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
-export function httpJson(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+export function httpJson(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<HttpResult> {
 	return new Promise((resolve, reject) => {
 		const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
 		const req = http.request(
@@ -197,7 +197,7 @@ export function httpJson(method: string, url: string, body?: unknown, headers: R
 				});
 			},
 		);
-		req.setTimeout(30_000, () => req.destroy(new Error(`${method} ${url}: timeout`)));
+		req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: timeout after ${timeoutMs / 1000} s`)));
 		req.on('error', reject);
 		req.end(data);
 	});
