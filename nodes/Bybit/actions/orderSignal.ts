@@ -14,7 +14,7 @@ import { qtyProblem, roundQty, SizingError } from '../trading/sizing';
 import { category, choice, decimal, text } from './fields';
 import { MAX_DECIMAL_LENGTH } from './inputs';
 import { prepareCreate, runCreate, type QtyType } from './orderSizing';
-import { positionSettings } from './positionIdx';
+import { prefetchPositionMode } from './positionIdx';
 import type { OperationSpec } from './types';
 
 type SignalQty = QtyType | 'alert';
@@ -59,7 +59,7 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 		);
 	}
 	const cat = String(body.category);
-	// one round trip for both look-ups (each cached: filters 60 s, the check price 15 s)
+	// one round trip for both look-ups (each kept: filters 10 min, the check price 5 min)
 	const [f, price] = await Promise.all([instrumentFilters(ctx, cat, String(body.symbol), i), checkPrice(ctx, cat, String(body.symbol), i)]);
 	body.qty = roundQty(given, f);
 	if (cat === 'spot') body.marketUnit = 'baseCoin';
@@ -106,7 +106,7 @@ async function act(ctx: IExecuteFunctions, i: number, params: IDataObject, alert
 	if (cat !== 'spot') body.positionIdx = 'auto';
 	// Position mode (for positionIdx Auto) is read while the order is sized, not after: an alert minutes
 	// after the last finds every cache expired, and these look-ups then cost one round trip, not three.
-	if (cat === 'linear' || cat === 'inverse') positionSettings(ctx, cat, symbol, i).catch(() => undefined);
+	if (cat === 'linear' || cat === 'inverse') prefetchPositionMode(ctx, cat, symbol, i);
 	await sizeFor(ctx, body, qtyType, params, alert, i);
 	return await runCreate(ctx, body, { qtyType: 'base', roundPrices: false, tpslUnit: 'price', dryRun }, i);
 }

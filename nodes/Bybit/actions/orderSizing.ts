@@ -7,10 +7,10 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { checkGuardrails } from '../transport';
+import { checkGuardrails, toNodeError } from '../transport';
 import * as D from '../trading/decimalMath';
 import { createOrderOnce } from '../trading/orderCreate';
-import { positionSettings, resolvePositionIdx } from './positionIdx';
+import { forgetPositionMode, isPositionModeMismatch, positionSettings, resolvePositionIdx } from './positionIdx';
 import { balanceQty, fetchMarginMode, fetchWallet, riskQty, usdPriceOf } from '../trading/balances';
 import { currentPrice, instrumentFilters } from '../trading/instruments';
 import {
@@ -156,8 +156,21 @@ export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, s
  */
 export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: CreateSettings, i: number): Promise<IDataObject> {
 	await prepareCreate(ctx, body, s, i);
+	const auto = body.positionIdx === 'auto';
 	await resolvePositionIdx(ctx, body, i);
-	if (!s.dryRun) return await createOrderOnce(ctx, body, i);
+	if (!s.dryRun) {
+		try {
+			return await createOrderOnce(ctx, body, i);
+		} catch (error) {
+			// the position mode kept for Auto is stale (the user switched it): Bybit refused before acting,
+			// so the order goes once more with the mode read fresh
+			if (!auto || !isPositionModeMismatch(error)) throw toNodeError(ctx.getNode(), error, i);
+			await forgetPositionMode(ctx, String(body.category), String(body.symbol));
+			body.positionIdx = 'auto';
+			await resolvePositionIdx(ctx, body, i);
+			return await createOrderOnce(ctx, body, i);
+		}
+	}
 	await checkGuardrails.call(ctx, { method: 'POST', path: '/v5/order/create', body, itemIndex: i });
 	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed' };
 }

@@ -28,8 +28,41 @@ export async function positionSettings(ctx: BybitContext, category: string, symb
 	return await rows;
 }
 
+/**
+ * A symbol's position mode (one-way or hedge) for positionIdx Auto, kept 5 minutes: it changes only
+ * when the user switches it, and then Bybit refuses the order before acting on it ("position idx not
+ * match position mode"), after which the order is sent once more with the mode read fresh (see
+ * runCreate). Leverage and sizes never come from here.
+ */
+const MODE_TTL_MS = 5 * 60_000;
+const modes = new Map<string, { expires: number; hedge: Promise<boolean> }>();
+
 async function isHedgeMode(ctx: BybitContext, category: string, symbol: string, itemIndex: number): Promise<boolean> {
-	return (await positionSettings(ctx, category, symbol, itemIndex)).some((row) => Number(row.positionIdx) !== 0);
+	const key = `${await credentialScope(ctx)}|${category}|${symbol}`;
+	const hit = modes.get(key);
+	if (hit && hit.expires > Date.now()) return await hit.hedge;
+	const hedge = positionSettings(ctx, category, symbol, itemIndex).then((rows) => rows.some((row) => Number(row.positionIdx) !== 0));
+	modes.set(key, { expires: Date.now() + MODE_TTL_MS, hedge });
+	hedge.catch(() => modes.delete(key));
+	return await hedge;
+}
+
+/** Starts reading a symbol's position mode if it is not kept (errors surface where the mode is used). */
+export function prefetchPositionMode(ctx: BybitContext, category: string, symbol: string, itemIndex: number): void {
+	isHedgeMode(ctx, category, symbol, itemIndex).catch(() => undefined);
+}
+
+/** Forgets a symbol's position mode (after Bybit said the positionIdx did not match it). */
+export async function forgetPositionMode(ctx: BybitContext, category: string, symbol: string): Promise<void> {
+	const key = `${await credentialScope(ctx)}|${category}|${symbol}`;
+	modes.delete(key);
+	lists.delete(key);
+}
+
+/** Bybit's refusal of a positionIdx that does not match the symbol's position mode (before acting). */
+export function isPositionModeMismatch(error: unknown): boolean {
+	const e = error as { context?: { retCode?: unknown }; message?: string } | undefined;
+	return e?.context?.retCode === 10001 && /position ?idx not match position mode/i.test(String(e?.message ?? ''));
 }
 
 export function hedgeIndex(side: string, reduceOnly: boolean): 1 | 2 {
@@ -57,4 +90,5 @@ export async function resolvePositionIdx(ctx: BybitContext, body: IDataObject, i
 /** For tests. */
 export function clearPositionModeCache(): void {
 	lists.clear();
+	modes.clear();
 }

@@ -1,6 +1,6 @@
 /**
  * Instrument filters and prices for sizing. Filters are cached per credential
- * (host + key), category and symbol for a short time, so 100 items sizing
+ * (host + key), category and symbol for 10 minutes, so 100 items sizing
  * orders on one symbol fetch the instrument once; concurrent lookups share
  * one request. Prices are always fetched fresh.
  */
@@ -9,7 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { bybitApiRequest, credentialScope, type BybitContext } from '../transport';
 import { filtersFromInstrument, SizingError, type InstrumentFilters } from './sizing';
 
-export const FILTER_TTL_MS = 60_000;
+/** Tick size, quantity step and limits change rarely (Bybit announces it), and Bybit refuses what no longer fits. */
+export const FILTER_TTL_MS = 10 * 60_000;
 
 interface Entry {
 	expires: number;
@@ -66,13 +67,13 @@ export async function currentPrice(
 	return price;
 }
 
-/** How long a price read only for a sanity check (minimum order value) may be reused. */
-export const CHECK_PRICE_TTL_MS = 15_000;
+/** How long a price read only for a sanity check (is the order above Bybit's minimum value?) may be reused. */
+export const CHECK_PRICE_TTL_MS = 5 * 60_000;
 const checkPrices = new Map<string, { expires: number; value: Promise<string> }>();
 
 /**
  * The last price for a check that tolerates a price a few seconds old (is the order above Bybit's
- * minimum value?): reused for 15 s per credential, category and symbol, concurrent reads share one
+ * minimum value?): reused for 5 minutes per credential, category and symbol, concurrent reads share one
  * request. Sizing from a price (quote amount, balance, risk) always reads it fresh (currentPrice).
  */
 export async function checkPrice(ctx: BybitContext, category: string, symbol: string, itemIndex?: number): Promise<string> {

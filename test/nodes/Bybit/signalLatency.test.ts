@@ -43,6 +43,21 @@ describe('createFromSignal: look-ups before the order', () => {
 		expect(cold.ms).toBeLessThan(2 * DELAY_MS);
 	});
 
+	test('a kept position mode that went stale: Bybit refuses once, the order goes again with the mode read fresh', async () => {
+		await send('lat-mode-1');
+		const { apiKey, secret } = sandbox.control.defaultKey;
+		// the user switches BTCUSDT to hedge mode (after closing the position) while the node keeps "one-way"
+		await runBybit(sandboxCredentials(sandbox.restUrl, apiKey, secret), { resource: 'position', operation: 'closePosition', category: 'linear', symbol: { __rl: true, mode: 'id', value: 'BTCUSDT' }, positionIdx: 'all' });
+		await runBybit(sandboxCredentials(sandbox.restUrl, apiKey, secret), { resource: 'position', operation: 'switchPositionMode', category: 'linear', symbol: { __rl: true, mode: 'id', value: 'BTCUSDT' }, mode: 3 });
+		const next = await send('lat-mode-2');
+		expect(next.out[0]).toMatchObject({ intent: 'open', orderLinkId: 'tv-lat-mode-2' });
+		const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create' && r.body.includes('tv-lat-mode-2'));
+		expect(creates.map((r) => [r.retCode, JSON.parse(r.body).positionIdx])).toEqual([
+			[10001, 0],
+			[0, 1],
+		]);
+	});
+
 	test('warm: a second alert sends only the order', async () => {
 		await send('lat-1');
 		const warm = await send('lat-2');
