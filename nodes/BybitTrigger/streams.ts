@@ -25,8 +25,29 @@ function timingsOf(options: IDataObject): Partial<StreamTimings> {
 	return { pingIntervalMs: ping, pongTimeoutMs: Math.min(10_000, ping / 2) };
 }
 
-function emitItems(ctx: ITriggerFunctions, items: IDataObject[]): void {
-	if (items.length) ctx.emit([ctx.helpers.returnJsonArray(items)]);
+/**
+ * Emits, held back until trigger() has returned. In manual mode ("Execute step" in the editor) n8n
+ * swaps `emit` for the function that ends the test run only once trigger() has returned, so an
+ * event pushed right after the subscription was acknowledged would otherwise be lost. `release()`
+ * (called just before returning) lets the held ones out on the next macrotask, after the swap.
+ */
+function emitter(ctx: ITriggerFunctions) {
+	let held: IDataObject[][] | undefined = [];
+	const send = (items: IDataObject[]) => ctx.emit([ctx.helpers.returnJsonArray(items)]);
+	return {
+		emit(items: IDataObject[]): void {
+			if (!items.length) return;
+			if (held) held.push(items);
+			else send(items);
+		},
+		release(): void {
+			void sleep(0).then(() => {
+				const queued = held ?? [];
+				held = undefined;
+				for (const items of queued) send(items);
+			});
+		},
+	};
 }
 
 function fatal(ctx: ITriggerFunctions, error: Error): void {
@@ -48,6 +69,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	const activatedAt = Date.now();
 	cursors.orderTime ??= activatedAt;
 	cursors.execTime ??= activatedAt;
+	const out = emitter(ctx);
 	const seen = new SeenSet();
 	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
 	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
@@ -68,7 +90,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 			advance(cursors, m.event, m.entry);
 			if (passes(filters, m.entry)) items.push(itemOf(m.event, { topic: m.topic, data: [] }, m.entry, 'catchUp'));
 		}
-		emitItems(ctx, items);
+		out.emit(items);
 	};
 
 	const stream = new BybitStream({
@@ -79,7 +101,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		timings: timingsOf(options),
 		onMessage: (msg) => {
 			const m = msg as unknown as PrivateMessage;
-			if (raw) return emitItems(ctx, [m as unknown as IDataObject]);
+			if (raw) return out.emit([m as unknown as IDataObject]);
 			const event = eventOfTopic(m.topic);
 			if (!event || !Array.isArray(m.data)) return;
 			const items: IDataObject[] = [];
@@ -87,7 +109,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 				const item = accept(event, m.topic, entry, m.creationTime, 'stream');
 				if (item) items.push(item);
 			}
-			emitItems(ctx, items);
+			out.emit(items);
 		},
 		onReconnected: async () => await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`)),
 		onFatal: (error) => fatal(ctx, error),
@@ -105,6 +127,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	if (ctx.getMode() === 'trigger' && ((cursors.orderTime ?? activatedAt) < activatedAt || (cursors.execTime ?? activatedAt) < activatedAt)) {
 		await runCatchUp().catch((error: Error) => ctx.logger.warn(`Bybit Trigger catch-up failed: ${error.message}`));
 	}
+	out.release();
 	return { close: async () => await stream.close() };
 }
 
@@ -132,6 +155,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 		depth: category === 'option' ? 25 : 50,
 	});
 	const raw = options.rawOutput === true;
+	const out = emitter(ctx);
 	let closed = false;
 	const stream = new BybitStream({
 		url: wsPublicUrl(settings, category),
@@ -139,8 +163,8 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 		batchSize: 10,
 		timings: timingsOf(options),
 		onMessage: (msg) => {
-			if (raw) return emitItems(ctx, [msg as unknown as IDataObject]);
-			emitItems(ctx, watcher.onMessage(msg as never));
+			if (raw) return out.emit([msg as unknown as IDataObject]);
+			out.emit(watcher.onMessage(msg as never));
 			if (watcher.needsResync) {
 				watcher.needsResync = false;
 				stream.resubscribe();
@@ -159,10 +183,11 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 			while (!closed) {
 				const until = Date.now() + every;
 				while (!closed && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
-				if (!closed) emitItems(ctx, watcher.bookSnapshot());
+				if (!closed) out.emit(watcher.bookSnapshot());
 			}
 		})();
 	}
+	out.release();
 	return {
 		close: async () => {
 			closed = true;
