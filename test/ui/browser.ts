@@ -86,8 +86,9 @@ export function shotsDir(repo: string): string {
 /** A PNG of one element (its bounding box, inside the viewport). Returns the file's size in bytes. */
 export async function shot(target: Locator, file: string): Promise<number> {
 	await target.waitFor({ state: 'visible' });
-	// toasts ("Node executed successfully") would cover part of the panel
-	await target.screenshot({ path: file, animations: 'disabled', caret: 'hide', scale: 'css', style: '.el-notification { display: none !important; }' });
+	// toasts ("Node executed successfully") and popovers (n8n's "Production Checklist" after a first publish) would cover the panel
+	const style = '.el-notification, [data-reka-popper-content-wrapper] { display: none !important; }';
+	await target.screenshot({ path: file, animations: 'disabled', caret: 'hide', scale: 'css', style });
 	return fs.statSync(file).size;
 }
 

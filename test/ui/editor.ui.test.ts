@@ -274,10 +274,6 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 				await waitFor('the chat message', () => chat.find((m) => String(m.text ?? '').includes('BTCUSDT')), 30_000, 100);
 
 				await page.getByTestId('radio-button-executions').click();
-				const close = page.getByTestId('suggested-actions-close'); // n8n's "Production Checklist" opens once after the first publish
-				await close.waitFor();
-				await close.click();
-				await close.waitFor({ state: 'hidden' });
 				const card = page.locator('[data-test-execution-status="success"]').first();
 				await card.waitFor();
 				await page.getByTestId('execution-preview-host').getByTestId('canvas-node-status-success').first().waitFor();
