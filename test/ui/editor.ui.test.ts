@@ -16,6 +16,7 @@
  */
 import * as http from 'http';
 import type * as net from 'net';
+import * as os from 'os';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 
@@ -65,13 +66,14 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 		await page.getByTestId('canvas-node').first().waitFor();
 		return page;
 	};
-	/** Runs one step; on failure saves what the browser showed (failed-<step>.png) next to the screenshots. */
+	/** Runs one step; on failure saves what the browser showed (a temp PNG, path printed). */
 	const step = async (name: string, fn: () => Promise<void>) => {
 		const t0 = Date.now();
 		try {
 			await fn();
 		} catch (err) {
-			await current?.screenshot({ path: path.join(shots, `failed-${name}.png`) }).catch(() => undefined);
+			const file = path.join(os.tmpdir(), `n8n-bybit-ui-failed-${name}.png`);
+			if (await current?.screenshot({ path: file }).then(() => true, () => false)) say(`step "${name}" failed; the browser showed: ${file}`);
 			throw err;
 		} finally {
 			await current?.close().catch(() => undefined);
@@ -167,7 +169,7 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 			await item.waitFor();
 			await item.click();
 			const create = creator.getByTestId('item-iterator-item').filter({ hasText: /^Place an order$/ });
-			await create.waitFor();
+			await create.scrollIntoViewIfNeeded(); // the screenshot shows the order actions
 			await save(creator, 'node-panel');
 			await create.click();
 
@@ -218,7 +220,7 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 			const res = await httpJson('POST', `${stack.base}/webhook-test/bybit-alert`, alert);
 			expect(res.status).toBe(200);
 			expect(res.json).toMatchObject({ ok: true, orderLinkId: `tv-${alert.id}` });
-			await waitFor('every node of the run marked successful', async () => ((await page.getByTestId('canvas-node-status-success').count()) === 4 ? true : undefined), 30_000, 100);
+			await waitFor('every node of the run marked successful', async () => ((await page.getByTestId('canvas-node-status-success').count()) === 4 && (await page.getByTestId('edge-label').filter({ hasText: '1 item' }).count()) === 3 ? true : undefined), 30_000, 100);
 			const mine = sandboxOrders(stack.sandbox.control.getState()).filter((o) => o.orderLinkId === `tv-${alert.id}`);
 			expect(mine).toHaveLength(1);
 			expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy', orderId: res.json.orderId });
@@ -276,7 +278,8 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 				await page.getByTestId('radio-button-executions').click();
 				const card = page.locator('[data-test-execution-status="success"]').first();
 				await card.waitFor();
-				await page.getByTestId('execution-preview-host').getByTestId('canvas-node-status-success').first().waitFor();
+				const preview = page.getByTestId('execution-preview-host');
+				await waitFor('the run drawn in the execution preview', async () => ((await preview.getByTestId('canvas-node-status-success').count()) === 3 && (await preview.getByTestId('edge-label').filter({ hasText: '1 item' }).count()) === 2 ? true : undefined), 30_000, 100);
 				const listed = await stack.rest('GET', `/rest/executions?filter=${encodeURIComponent(JSON.stringify({ workflowId: id }))}`);
 				expect(listed.status).toBe(200);
 				const results = (listed.json.data.results ?? []) as Array<{ id: string; status: string; mode: string }>;
