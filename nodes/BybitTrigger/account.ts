@@ -23,7 +23,7 @@ import { claim, guardedContext } from './instances';
 import { Ledger, markOf, mergeMarks, SeenSet, type Mark } from './ledger';
 import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
 import { BybitStream, StreamAuthError } from './stream';
-import { emitItems, fatal, timingsOf, type StreamHandle } from './streams';
+import { emitter, fatal, timingsOf, type StreamHandle } from './streams';
 
 /** The node's static data (top-level keys only; `cursors` is the format before 0.2). */
 interface Persisted {
@@ -85,10 +85,11 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		if (ledgers.execution?.dirty) staticData.executions = ledgers.execution.snapshot();
 		if (staticData.cursors !== undefined) delete staticData.cursors;
 	};
+	const out = emitter(ctx);
 	const emit = (items: IDataObject[]) => {
 		if (!instance.live || !items.length) return;
 		persist();
-		emitItems(ctx, items);
+		out.emit(items);
 	};
 
 	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
@@ -171,6 +172,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	if (ctx.getMode() === 'trigger' && resumed) await runCatchUp();
 	// saved by n8n when the activation completes
 	persist();
+	out.release();
 	return {
 		close: async () => {
 			instance.close({ ledgers });

@@ -21,8 +21,34 @@ export function timingsOf(options: IDataObject): Partial<StreamTimings> {
 	return { pingIntervalMs: ping, pongTimeoutMs: Math.min(10_000, ping / 2) };
 }
 
-export function emitItems(ctx: ITriggerFunctions, items: IDataObject[]): void {
-	if (items.length) ctx.emit([ctx.helpers.returnJsonArray(items)]);
+export interface Emitter {
+	emit(items: IDataObject[]): void;
+	/** Called just before trigger() returns: lets the held emits out on the next macrotask. */
+	release(): void;
+}
+
+/**
+ * Emits, held back until trigger() has returned. In manual mode ("Execute step" in the editor) n8n
+ * swaps `emit` for the function that ends the test run only once trigger() has returned, so an
+ * event pushed right after the subscription was acknowledged would otherwise be lost.
+ */
+export function emitter(ctx: ITriggerFunctions): Emitter {
+	let held: IDataObject[][] | undefined = [];
+	const send = (items: IDataObject[]) => ctx.emit([ctx.helpers.returnJsonArray(items)]);
+	return {
+		emit(items: IDataObject[]): void {
+			if (!items.length) return;
+			if (held) held.push(items);
+			else send(items);
+		},
+		release(): void {
+			void sleep(0).then(() => {
+				const queued = held ?? [];
+				held = undefined;
+				for (const items of queued) send(items);
+			});
+		},
+	};
 }
 
 export function fatal(ctx: ITriggerFunctions, error: Error): void {
@@ -54,8 +80,9 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 	});
 	const raw = options.rawOutput === true;
 	const { instance } = claim<undefined>(ctx);
+	const out = emitter(ctx);
 	const emit = (items: IDataObject[]) => {
-		if (instance.live) emitItems(ctx, items);
+		if (instance.live) out.emit(items);
 	};
 	const stream: BybitStream = new BybitStream({
 		url: wsPublicUrl(settings, category),
@@ -93,6 +120,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 			}
 		})();
 	}
+	out.release();
 	return {
 		close: async () => {
 			instance.close();

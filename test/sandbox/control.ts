@@ -80,6 +80,8 @@ export interface SandboxControl {
 	closeCodes(): Array<{ connId: string; kind: string; code: number; time: number }>;
 	/** Open WebSocket connections. */
 	openSockets(): number;
+	/** Connections subscribed to a topic key (private: `order`, `execution.linear`; public: `linear|tickers.BTCUSDT`). */
+	subscribers(topic: string): number;
 	/** Stop (true) or resume (false) answering pings, to simulate a half-dead connection. */
 	mutePongs(on: boolean): void;
 }
@@ -193,6 +195,7 @@ export function createControl(d: ControlDeps): SandboxControl {
 		pushBurst: (n, opts) => burst(d, n, opts ?? {}),
 		closeCodes: () => ws.hub.closes.slice(),
 		openSockets: () => ws.hub.conns.size,
+		subscribers: (topic) => ws.hub.subs.get(topic)?.size ?? 0,
 		mutePongs: (on) => {
 			ws.hub.mutePongs = on;
 		},

@@ -30,11 +30,14 @@ const TPSL_FIELDS = [
 ];
 
 export const CREATE_ADDITIONAL = [
-	choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly'], ['Retail Price Improvement (RPI)', 'RPI']], 'GTC', 'How long the order stays open (market orders are always IOC; RPI: post-only, for eligible market makers)'),
+	{
+		...choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly'], ['Retail Price Improvement (RPI)', 'RPI']], 'GTC', 'How long the order stays open (market orders are always IOC; RPI: post-only, for eligible market makers)'),
+		hint: 'Post Only is cancelled when it would fill at once; IOC and FOK cancel what cannot fill right away',
+	},
 	flag('RPI Taker Access', 'rpiTakerAccess', 'Whether the order may match against Retail Price Improvement (RPI) quotes'),
 	forCategories(DERIV, choice('BBO Side Type', 'bboSideType', [['Counterparty', 'Counterparty'], ['Queue', 'Queue']], 'Queue', 'Price the limit order at the best bid/offer: Queue = same side as the order, Counterparty = opposite side (linear, inverse)')),
 	forCategories(DERIV, choice('BBO Level', 'bboLevel', [['1', '1'], ['2', '2'], ['3', '3'], ['4', '4'], ['5', '5']], '1', 'Order book level used with BBO Side Type (linear, inverse)')),
-	forCategories(NOT_SPOT, flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)')),
+	forCategories(NOT_SPOT, { ...flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)'), hint: 'Refused when there is no position on the other side to reduce: a Buy reduces a short, a Sell a long' }),
 	forCategories(DERIV, flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)')),
 	forCategories(NOT_OPTION, decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value')),
 	forCategories(DERIV, choice('Trigger Direction', 'triggerDirection', [['Rises To Trigger Price', 1], ['Falls To Trigger Price', 2]], 1, 'Linear and inverse conditional orders')),
@@ -68,16 +71,19 @@ export const orderSpecs: OperationSpec[] = [
 			symbol(),
 			SIDE,
 			choice('Order Type', 'orderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Market fills now at the best price; Limit waits for your price', true),
-			choice(
-				'Quantity Type',
-				'qtyType',
-				[['Base Quantity', 'base'], ['Percent of Available Balance', 'balancePercent'], ['Quote Amount', 'quote'], ['Risk Percent of Equity', 'risk']],
-				'base',
-				'How Quantity is given. Quote Amount: e.g. 100 (USDT) worth at the current or limit price. Percent of Available Balance: leverage included for derivatives. Risk Percent: equity x % lost if the Stop Loss is hit. Computed sizes are rounded down to the instrument\'s step and checked against its limits.',
-			),
+			{
+				hint: 'Base Quantity is sent as typed and must be a multiple of the symbol\'s quantity step; the other types are rounded down to it for you',
+				...choice(
+					'Quantity Type',
+					'qtyType',
+					[['Base Quantity', 'base'], ['Percent of Available Balance', 'balancePercent'], ['Quote Amount', 'quote'], ['Risk Percent of Equity', 'risk']],
+					'base',
+					'How Quantity is given. Quote Amount: e.g. 100 (USDT) worth at the current or limit price. Percent of Available Balance: leverage included for derivatives. Risk Percent: equity x % lost if the Stop Loss is hit. Computed sizes are rounded down to the instrument\'s step and checked against its limits.',
+				),
+			},
 			decimal('Quantity', 'qty', 'Order quantity in the base coin (inverse: contracts in USD; spot market buy: quote coin unless Market Unit says otherwise), or the amount / percent chosen in Quantity Type', true, '0.001'),
 			{ ...decimal('Price', 'price', 'Limit price', true, '64000'), displayOptions: { show: { orderType: ['Limit'] } } },
-			{ ...POSITION_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } },
+			{ ...POSITION_IDX, hint: 'Keep Auto unless you must: a hedge-mode account refuses 0, a one-way account refuses 1 and 2', displayOptions: { show: { category: ['linear', 'inverse'] } } },
 			text('Order Link ID', 'orderLinkId', 'Your own unique ID (max 36: letters, digits, - and _). Set it (e.g. from the alert ID) so a repeated alert or a lost answer never creates a second order.'),
 			additional(CREATE_ADDITIONAL),
 			{

@@ -8,7 +8,9 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { toNodeError } from '../transport';
 import { runBatch } from './batch';
 import { executeSpec } from './engine';
+import { executionHints } from './hints';
 import { SPECS_BY_KEY } from './index';
+import type { OperationSpec } from './types';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -32,5 +34,17 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			throw toNodeError(this.getNode(), error, i);
 		}
 	}
+	await addHints(this, spec, out);
 	return [out];
+}
+
+/** Notes shown above the output (hints.ts); contexts without hints (AI tools, older n8n) get none. */
+async function addHints(ctx: IExecuteFunctions, spec: OperationSpec, out: INodeExecutionData[]): Promise<void> {
+	if (typeof ctx.addExecutionHints !== 'function') return;
+	const rows = out.filter((o) => !('error' in o.json)).map((o) => o.json);
+	if (!rows.length) return;
+	const mode = typeof ctx.getMode === 'function' ? ctx.getMode() : '';
+	const environment = spec.write && mode === 'manual' ? String((await ctx.getCredentials('bybitApi')).environment ?? 'mainnet') : '';
+	const hints = executionHints({ rows, write: spec.write === true, mode, environment });
+	if (hints.length) ctx.addExecutionHints(...hints);
 }
