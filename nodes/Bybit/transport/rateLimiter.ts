@@ -35,14 +35,13 @@ const DOCUMENTED_LIMITS: ReadonlyArray<[RegExp, number, number?]> = [
 ];
 
 /**
- * A process's share of a per-key limit when `processes` n8n processes (queue-mode workers) use the
- * same key: the fair share rounded up, so N processes together send at most limit + N - 1 per
- * window. Bybit refuses the excess with 10006 before acting on it, and those are re-sent after the
- * reset (see the transport): never an error, never a second order.
+ * A process's own share of a per-key limit when `processes` n8n processes (queue-mode workers) use
+ * the same key: floor(limit / N), at least 1, so N busy processes together stay within the limit.
+ * What the others leave unused is borrowed from Bybit's headers (see `acquire`).
  */
 export function shareOf(limit: number, processes = 1): number {
 	const n = Number.isFinite(processes) && processes > 1 ? Math.floor(processes) : 1;
-	return Math.max(1, Math.ceil(limit / n));
+	return Math.max(1, Math.floor(limit / n));
 }
 
 export function documentedLimit(path: string, category?: string): number | undefined {
@@ -56,6 +55,8 @@ interface Bucket {
 	limit: number;
 	sent: number[];
 	blockedUntil: number;
+	/** Shared key (processes > 1): the key-wide limit and Bybit's last report of what is left in its window. */
+	shared?: { full: number; processes: number; remaining: number; at: number; spent: number };
 }
 
 const buckets = new Map<string, Bucket>();
@@ -82,8 +83,9 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 		const now = Date.now();
 		while (bucket.sent.length && bucket.sent[0] <= now - WINDOW_MS) bucket.sent.shift();
 		const blockedFor = bucket.blockedUntil - now;
-		if (blockedFor <= 0 && bucket.sent.length + need <= bucket.limit) {
+		if (blockedFor <= 0 && (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now))) {
 			for (let i = 0; i < need; i++) bucket.sent.push(now);
+			if (bucket.shared) bucket.shared.spent += need;
 			return { key, at: now, count: need };
 		}
 		// the oldest `excess` sends must leave the window before `need` more fit
@@ -136,9 +138,28 @@ export function observe(key: string, headers: LimitHeaders, processes = 1): void
 	const limit = shareOf(headers.limit, processes);
 	const bucket = bucketFor(key, limit);
 	bucket.limit = limit;
+	if (processes > 1 && headers.remaining !== undefined && Number.isFinite(headers.remaining)) {
+		bucket.shared = { full: headers.limit, processes: Math.floor(processes), remaining: headers.remaining, at: Date.now(), spent: 0 };
+	}
 	if (headers.remaining === 0 && headers.resetAt && headers.resetAt > Date.now()) {
 		bucket.blockedUntil = Math.min(headers.resetAt, Date.now() + MAX_RESET_WAIT_MS);
 	}
+}
+
+/** How recent Bybit's report of what is left must be for a process to borrow beyond its share. */
+const BORROW_FRESH_MS = 250;
+
+/**
+ * Beyond its own share, a process may take a slot the others left unused: when Bybit's last answer
+ * (less than 250 ms ago) said enough is left in the key's window for this request and one more for
+ * every process, counting what this process sent since, and its own window stays within
+ * the key-wide limit. An idle process's share is not lost. Two processes may borrow the same slot at
+ * once: Bybit then refuses one with 10006 before acting, and it is re-sent after the reset.
+ */
+function canBorrow(bucket: Bucket, need: number, now: number): boolean {
+	const s = bucket.shared;
+	if (!s || now - s.at >= BORROW_FRESH_MS) return false;
+	return s.remaining - s.spent - need >= s.processes && bucket.sent.length + need <= s.full;
 }
 
 /** Block a bucket until a reset time (after a 10006 answer). */

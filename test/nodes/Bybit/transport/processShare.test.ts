@@ -10,6 +10,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 import { IP_BUDGET, ipBudget, resetIpBudgets } from '../../../../nodes/Bybit/transport/ipBudget';
 import { shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials, type Params, type RunOptions } from '../../../harness/execute';
+import { busiestWindow } from '../../../harness/windows';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 
 type RunBybit = (credentials: ICredentialDataDecryptedObject, params: Params, options?: RunOptions) => Promise<INodeExecutionData[]>;
@@ -25,13 +26,13 @@ function anotherProcess(): RunBybit {
 }
 
 describe('shareOf: a process share of a per-key limit', () => {
-	test('N processes together lose no throughput and overshoot by at most N - 1', () => {
+	test('N busy processes together stay within the limit (each at least 1)', () => {
 		fc.assert(
 			fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 64 }), (limit, n) => {
 				const share = shareOf(limit, n);
 				expect(share).toBeGreaterThanOrEqual(1);
-				expect(share * n).toBeGreaterThanOrEqual(limit);
-				expect(share * n).toBeLessThanOrEqual(limit + n - 1);
+				if (limit >= n) expect(share * n).toBeLessThanOrEqual(limit);
+				expect(share * n).toBeGreaterThan(limit - n);
 			}),
 			{ numRuns: 1000 },
 		);
@@ -93,12 +94,32 @@ describe('two processes on one key against the sandbox (order create: 10/s per k
 		return { outs: outs.flat(), wallMs, refused: creates.filter((r) => r.retCode === 10006).length, orders };
 	}
 
-	test('with the count set, 2 x 30 orders: none refused with 10006, none lost or doubled', async () => {
+	test('with the count set, 2 x 30 orders: none lost or doubled, and far fewer 10006 answers than without it', async () => {
 		const r = await placeFromTwoProcesses(2, 30);
 		expect(r.outs.filter((o) => o.json.error !== undefined)).toEqual([]);
 		expect(r.orders).toHaveLength(60);
 		expect(new Set(r.orders.map((o) => o.orderLinkId)).size).toBe(60);
-		expect(r.refused).toBe(0);
+		// only slots both borrowed at the same moment are refused (without the count: about 26 of 60)
+		expect(r.refused).toBeLessThanOrEqual(8);
+		// eslint-disable-next-line no-console
+		console.log(`two processes, count set: ${r.refused} x 10006 answered and re-sent, ${(r.wallMs / 1000).toFixed(1)} s for 60 orders`);
+	}, 60_000);
+
+	test("one process busy, the other idle: it borrows the idle share from Bybit's headers (more than 5/s, never above 10/s)", async () => {
+		const { apiKey, secret } = sandbox.control.defaultKey;
+		const creds = sandboxCredentials(sandbox.restUrl, apiKey, secret, { processesSharingKey: 2 });
+		const items: IDataObject[] = Array.from({ length: 40 }, (_, n) => ({ n }));
+		const out = await anotherProcess()(
+			creds,
+			(i) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40000 + i), positionIdx: '0', orderLinkId: `solo-${i}`, additionalFields: {}, options: {} }),
+			{ items, continueOnFail: true },
+		);
+		expect(out.filter((o) => o.json.error !== undefined)).toEqual([]);
+		const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
+		expect(creates.filter((r) => r.retCode === 10006)).toHaveLength(0);
+		const busiest = busiestWindow(creates.map((r) => r.time), 1000);
+		expect(busiest).toBeGreaterThan(5);
+		expect(busiest).toBeLessThanOrEqual(10);
 	}, 60_000);
 
 	test('without it, the 10006 answers the key gets are re-sent, never surfaced, never doubled', async () => {
