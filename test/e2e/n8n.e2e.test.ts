@@ -21,7 +21,7 @@ import { tradingViewDeliveries } from './alerts';
 import { EXECUTE_CASES as BASE_CASES } from './cases';
 import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
 import { PUBLIC_CASES, usePublicSandbox } from './publicCases';
-import { available, bybitRest, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
+import { available, CRED_ID, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Ctx, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E);
 if (SKIP) {
@@ -314,8 +314,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				return r.json.data as Array<Json>;
 			};
 			const createMarketOrder = async (orderLinkId: string) => {
-				const res = await bybitRest(sandbox, 'POST', '/v5/order/create', { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001', orderLinkId });
-				expect(res.retCode).toBe(0);
+				const res = await sandboxOrder(sandbox, { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001', orderLinkId });
 				return String((res.result as Json).orderId);
 			};
 

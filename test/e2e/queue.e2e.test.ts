@@ -15,7 +15,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { EXECUTE_CASES } from './cases';
-import { bybitRest, CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxCredentialData, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
+import { CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { startQueueStack } = require('../../scripts/queueStack') as {
@@ -152,12 +152,7 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 		const ids: string[] = [];
 		for (let i = 0; i < 5; i++) {
 			const order = { category: 'linear', symbol: 'BTCUSDT', side: i % 2 ? 'Sell' : 'Buy', orderType: 'Market', qty: '0.001', orderLinkId: `q-fill-${Date.now()}-${i}` };
-			// the same key's order quota (10/s) may still be taken by the previous test's lookups: wait on 10006
-			const res = await waitFor('an order the rate limit accepts', async () => {
-				const r = await bybitRest(sandbox, 'POST', '/v5/order/create', order);
-				return r.retCode === 10006 ? undefined : r;
-			}, 10_000, 300);
-			expect(res.retCode).toBe(0);
+			const res = await sandboxOrder(sandbox, order);
 			ids.push(String((res.result as Json).orderId));
 		}
 		const executions = await waitFor('one finished execution per fill', async () => {

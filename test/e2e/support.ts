@@ -220,6 +220,20 @@ export async function bybitRest(sandbox: Sandbox, method: 'GET' | 'POST', apiPat
 	return res.json as Json;
 }
 
+/**
+ * An order placed on the sandbox as a test client (not through n8n). The key's order quota (10/s) may
+ * still be taken by the step before (n8n's own orders and look-ups): a 10006 is waited out, as Bybit
+ * refuses it before acting.
+ */
+export async function sandboxOrder(sandbox: Sandbox, order: Json): Promise<Json> {
+	const res = await waitFor('an order the rate limit accepts', async () => {
+		const r = await bybitRest(sandbox, 'POST', '/v5/order/create', order);
+		return r.retCode === 10006 ? undefined : r;
+	}, 10_000, 300);
+	if (res.retCode !== 0) throw new Error(`the sandbox refused the test order: ${JSON.stringify(res).slice(0, 300)}`);
+	return res;
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 500): Promise<T> {
 	const t0 = Date.now();
 	let last: unknown;

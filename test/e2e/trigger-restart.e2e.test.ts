@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { bybitCredRef, bybitRest, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, sandboxCredentialData, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
+import { bybitCredRef, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, sandboxCredentialData, sandboxOrder, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_TRIGGER;
 // at most 21 characters: n8n saves static data only for ids it considers valid (isWorkflowIdValid)
@@ -104,8 +104,7 @@ function workflow(): Workflow {
 	}
 
 	const fill = async (orderLinkId: string) => {
-		const res = await bybitRest(sandbox, 'POST', '/v5/order/create', { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001', orderLinkId });
-		expect(res.retCode).toBe(0);
+		await sandboxOrder(sandbox, { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001', orderLinkId });
 		return orderLinkId;
 	};
 	const arrived = (links: string[]) => async () => {
