@@ -218,7 +218,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const documented = documentedLimit(req.path, category);
 	const limit = documented === undefined ? undefined : shareOf(documented, key.processes);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
-	let resynced = false;
+	let resyncs = 0;
+	let lastOffset: number | undefined;
 	let rateLimitedRounds = 0;
 
 	for (let attempt = 1; ; attempt++) {
@@ -292,11 +293,15 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		if (envelope.retCode === 0) return envelope;
 
 		if (envelope.retCode === 10002 && key.unsignedBase === undefined) {
-			// Rejected before processing: a fresh timestamp on a synced clock is always safe.
-			if (!resynced) {
-				resynced = true;
-				await resyncClock(this, key.origin, key.processes, req.itemIndex);
-				continue;
+			// Rejected before processing: a fresh timestamp on a synced clock is always safe. Re-sync once;
+			// once more only if the clock moved again meanwhile (the second measure differs by over 1 s).
+			if (resyncs < 2) {
+				const offset = await resyncClock(this, key.origin, key.processes, req.itemIndex);
+				if (resyncs === 0 || Math.abs(offset - (lastOffset ?? offset)) > 1000) {
+					resyncs++;
+					lastOffset = offset;
+					continue;
+				}
 			}
 			const offset = clockOffset(key.origin);
 			throw apiError(

@@ -70,7 +70,23 @@ describe('bybitApiRequest', () => {
 		};
 		const error = await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/order/realtime' }).catch((e) => e);
 		expect(error.description).toMatch(/Measured clock offset to Bybit: (29|30)\d{3} ms/);
-		expect(loop.seen).toHaveLength(3);
+		// re-synced, sent again, measured again: the clock had not moved, so no third send
+		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/order/realtime', '/v5/market/time', '/v5/order/realtime', '/v5/market/time']);
+	});
+
+	it('re-syncs a second time when the clock moved again in between (10002 is refused before acting)', async () => {
+		let skew = 30_000;
+		let sends = 0;
+		loop.handler = (s, res) => {
+			if (s.path === '/v5/market/time') return reply(res, ok({ timeNano: `${Date.now() + skew}000000` }));
+			sends++;
+			if (sends === 2) skew = -30_000; // the exchange clock jumps while the first retry is on its way
+			if (Math.abs(s.timestamp - (Date.now() + skew)) > 5000) return reply(res, { retCode: 10002, retMsg: 'timestamp', result: {} });
+			reply(res, ok({ list: [] }));
+		};
+		const result = await bybitApiRequest.call(context(), { method: 'GET', path: '/v5/order/realtime' });
+		expect(result).toEqual({ list: [] });
+		expect(loop.seen.map((s) => s.path)).toEqual(['/v5/order/realtime', '/v5/market/time', '/v5/order/realtime', '/v5/market/time', '/v5/order/realtime']);
 	});
 
 	it('explains HTTP 403 as a region block or IP ban', async () => {
