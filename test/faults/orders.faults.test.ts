@@ -10,6 +10,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { clearPositionModeCache } from '../../nodes/Bybit/actions/positionIdx';
 import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { runBybit, sandboxCredentials } from '../harness/execute';
+import { prng } from '../harness/prng';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(240_000);
@@ -17,16 +18,6 @@ jest.setTimeout(240_000);
 const ORDERS = 1_000;
 const KEYS = 10; // the transport paces 10 creates/s per key: ten keys run side by side
 
-/** Small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-function prng(seed: number): () => number {
-	let a = seed;
-	return () => {
-		a = (a + 0x6d2b79f5) | 0;
-		let t = Math.imul(a ^ (a >>> 15), 1 | a);
-		t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 let sandbox: Sandbox;
 let stopInjector = () => undefined as unknown;
