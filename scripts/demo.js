@@ -13,6 +13,7 @@ const path = require('path');
 const { spawn } = require('child_process');
 
 const runtime = require('./runtime');
+const { stopProcess } = require('./services');
 
 const REPO = runtime.REPO_ROOT;
 const DEMO_CREDENTIAL_ID = 'bybitDemoSandbox';
@@ -103,28 +104,6 @@ function spawnService(label, cmd, argv, opts, onLine) {
 	return child;
 }
 
-function stopChild(child, timeoutMs = 15000) {
-	return new Promise((resolve) => {
-		if (child.exitCode !== null || child.signalCode !== null) return resolve();
-		const timer = setTimeout(() => {
-			try {
-				child.kill('SIGKILL');
-			} catch {
-				/* gone */
-			}
-		}, timeoutMs);
-		child.once('exit', () => {
-			clearTimeout(timer);
-			resolve();
-		});
-		try {
-			child.kill('SIGTERM');
-		} catch {
-			clearTimeout(timer);
-			resolve();
-		}
-	});
-}
 
 /** Runs before the children are stopped (the queue stack stops its own processes). */
 function onStop(fn) {
@@ -141,8 +120,8 @@ function shutdown(code) {
 	const n8n = list.filter((c) => c.label === 'n8n');
 	const others = list.filter((c) => c.label !== 'n8n');
 	shuttingDown = Promise.all(stopHooks.map((fn) => Promise.resolve(fn()).catch(() => undefined)))
-		.then(() => Promise.all(n8n.map((c) => stopChild(c))))
-		.then(() => Promise.all(others.map((c) => stopChild(c, 5000))))
+		.then(() => Promise.all(n8n.map((c) => stopProcess(c, 'SIGTERM', 15000))))
+		.then(() => Promise.all(others.map((c) => stopProcess(c, 'SIGTERM', 5000))))
 		.then(() => {
 			if (list.length || stopHooks.length) say('stopped.');
 			process.exit(code);

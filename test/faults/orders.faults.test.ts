@@ -18,7 +18,6 @@ jest.setTimeout(240_000);
 const ORDERS = 1_000;
 const KEYS = 10; // the transport paces 10 creates/s per key: ten keys run side by side
 
-
 let sandbox: Sandbox;
 let stopInjector = () => undefined as unknown;
 beforeEach(async () => {

@@ -23,7 +23,6 @@ const UNIVERSAL = 96;
 const KEYS = 8; // every count is a multiple of KEYS
 const PATHS = ['/v5/order/create-batch', '/v5/asset/transfer/inter-transfer', '/v5/asset/transfer/universal-transfer'] as const;
 
-
 let sandbox: Sandbox;
 let stopInjector = () => undefined as unknown;
 beforeEach(async () => {
