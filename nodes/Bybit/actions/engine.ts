@@ -20,10 +20,13 @@ import type { OperationSpec, Resource } from './types';
 const RESOURCE_NAMES: Record<Resource, string> = {
 	account: 'Account',
 	asset: 'Asset',
+	convert: 'Convert',
 	custom: 'Custom API Call',
+	earn: 'Earn',
 	market: 'Market',
 	order: 'Order',
 	position: 'Position',
+	spotMargin: 'Spot Margin',
 	user: 'User',
 };
 

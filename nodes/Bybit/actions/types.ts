@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import type { IdempotencySpec } from '../trading/writeOnce';
 import type { WireType } from './fields';
 
-export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user' | 'custom';
+export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | 'user' | 'spotMargin' | 'convert' | 'earn' | 'custom';
 
 export interface ListOutput {
 	/** Where the rows are in `result` (`list`, or `rows` for asset records). */

@@ -17,6 +17,8 @@ import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
 import { rl, runBybit, sandboxCredentials } from '../../harness/execute';
 import { independentlySigned } from '../../harness/signature';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import type { Case, CaseContext } from './conformance/case';
+import { GROUPS } from './conformance/groups';
 
 let sandbox: Sandbox;
 let creds: ReturnType<typeof sandboxCredentials>;
@@ -35,24 +37,6 @@ beforeAll(async () => {
 	option = ((await res.json()) as { result: { list: Array<{ symbol: string }> } }).result.list[0].symbol;
 });
 afterAll(() => sandbox.close());
-
-interface Case {
-	op: string;
-	params?: Record<string, unknown> | (() => Record<string, unknown>);
-	/** Market set-up before the call (e.g. move the price). */
-	before?: () => void;
-	/** Path actually requested, when it differs from the spec's (kline price types, multi-step operations). */
-	path?: string;
-	/** Subset of the query/body fields expected on the wire. */
-	wire?: IDataObject;
-	/** Minimum number of output items. */
-	min?: number;
-	/** Fields that must not be on the wire. */
-	absent?: string[];
-	/** The node fails with this message: after Bybit answered `retCode`, or before sending anything when `retCode` is absent. */
-	error?: RegExp;
-	retCode?: number;
-}
 
 const BTC = rl('BTCUSDT');
 const CASES: Case[] = [
@@ -184,6 +168,9 @@ function wireTypeErrors(entry: { method: string; path: string; query: string; bo
 	if (Array.isArray(fields.request)) for (const item of fields.request as IDataObject[]) check(item);
 	return errors;
 }
+
+const ctx: CaseContext = { sandbox: () => sandbox, option: () => option };
+CASES.push(...GROUPS.flatMap((group) => group(ctx)));
 
 describe('every operation conforms on the wire', () => {
 	it('covers every spec', () => {
