@@ -29,7 +29,7 @@ import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit
 import { checkUnsigned, keyInfo, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
-import { acquire, blockUntil, documentedLimit, observe, settle, shareOf, MAX_RESET_WAIT_MS } from './rateLimiter';
+import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
 	| IExecuteFunctions
@@ -216,7 +216,6 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const documented = documentedLimit(req.path, category);
-	const limit = documented === undefined ? undefined : shareOf(documented, key.processes);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resyncs = 0;
 	let lastOffset: number | undefined;
@@ -226,7 +225,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		const canRetry = attempt < MAX_ATTEMPTS;
 		// prices older than half their validity are looked up again (and the order re-checked) before sending
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
-		const reservation = await acquire(bucket, limit, req.weight);
+		const reservation = await acquire(bucket, documented, req.weight, key.processes);
 		const ticket = await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation));
 		const options: IHttpRequestOptions = {
 			method: req.method,

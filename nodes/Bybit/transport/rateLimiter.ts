@@ -37,11 +37,40 @@ const DOCUMENTED_LIMITS: ReadonlyArray<[RegExp, number, number?]> = [
 /**
  * A process's own share of a per-key limit when `processes` n8n processes (queue-mode workers) use
  * the same key: floor(limit / N), at least 1, so N busy processes together stay within the limit.
- * What the others leave unused is borrowed from Bybit's headers (see `acquire`).
+ * The rest of the limit (limit mod N) is paced out as bonus slots (see `shareFor`); what the
+ * others leave unused is borrowed from Bybit's headers (see `acquire`).
  */
 export function shareOf(limit: number, processes = 1): number {
-	const n = Number.isFinite(processes) && processes > 1 ? Math.floor(processes) : 1;
-	return Math.max(1, Math.floor(limit / n));
+	return Math.max(1, Math.floor(limit / processCount(processes)));
+}
+
+function processCount(processes: number | undefined): number {
+	return processes !== undefined && Number.isFinite(processes) && processes > 1 ? Math.floor(processes) : 1;
+}
+
+export interface Share {
+	/** Requests per window this process may always send. */
+	limit: number;
+	/** The window's length (longer than Bybit's second when N processes share less than N per second). */
+	windowMs: number;
+	/**
+	 * One bonus slot per this many ms (limit mod N > 0): on average each process then sends
+	 * limit / N per window, so N busy processes use the whole limit instead of N * floor(limit / N).
+	 */
+	bonusEveryMs?: number;
+}
+
+/**
+ * A process's share as a rate: floor(limit / N) per window plus a bonus slot every
+ * N / (limit mod N) windows, so N busy processes send limit per window on average; below one
+ * request per window per process (limit < N), one request per N / limit windows.
+ */
+export function shareFor(limit: number, processes = 1): Share {
+	const n = processCount(processes);
+	if (n === 1) return { limit, windowMs: WINDOW_MS };
+	if (limit < n) return { limit: 1, windowMs: Math.ceil((WINDOW_MS * n) / limit) };
+	const rest = limit % n;
+	return { limit: Math.floor(limit / n), windowMs: WINDOW_MS, bonusEveryMs: rest ? Math.ceil((WINDOW_MS * n) / rest) : undefined };
 }
 
 export function documentedLimit(path: string, category?: string): number | undefined {
@@ -53,6 +82,9 @@ export function documentedLimit(path: string, category?: string): number | undef
 
 interface Bucket {
 	limit: number;
+	windowMs: number;
+	/** Paced bonus slots (see `Share.bonusEveryMs`): the next one is due at `next`; at most one is banked. */
+	bonus?: { every: number; next: number };
 	sent: number[];
 	blockedUntil: number;
 	/** Shared key (processes > 1): the key-wide limit and Bybit's last report of what is left in its window. */
@@ -61,13 +93,30 @@ interface Bucket {
 
 const buckets = new Map<string, Bucket>();
 
-function bucketFor(key: string, limit: number): Bucket {
+function bucketFor(key: string, limit: number, processes?: number): Bucket {
 	let bucket = buckets.get(key);
 	if (!bucket) {
-		bucket = { limit, sent: [], blockedUntil: 0 };
+		bucket = { limit, windowMs: WINDOW_MS, sent: [], blockedUntil: 0 };
 		buckets.set(key, bucket);
 	}
+	if (processes !== undefined) applyShare(bucket, shareFor(limit, processes));
 	return bucket;
+}
+
+function applyShare(bucket: Bucket, share: Share): void {
+	bucket.limit = share.limit;
+	bucket.windowMs = share.windowMs;
+	if (!share.bonusEveryMs) bucket.bonus = undefined;
+	// a random first bonus: processes started together do not all take theirs in the same window
+	else if (bucket.bonus?.every !== share.bonusEveryMs) bucket.bonus = { every: share.bonusEveryMs, next: Date.now() + Math.random() * share.bonusEveryMs };
+}
+
+/** Takes the bonus slot when it is due, at most one beyond the share in any window. */
+function takeBonus(bucket: Bucket, need: number, now: number): boolean {
+	const b = bucket.bonus;
+	if (!b || need !== 1 || now < b.next || bucket.sent.length + need > bucket.limit + 1) return false;
+	b.next = now + b.every;
+	return true;
 }
 
 /**
@@ -75,22 +124,28 @@ function bucketFor(key: string, limit: number): Bucket {
  * check and the reservation happen in one synchronous step, so concurrent
  * executions in this process cannot overbook a window.
  */
-export async function acquire(key: string, limit: number | undefined, weight = 1): Promise<Reservation | undefined> {
+export async function acquire(key: string, limit: number | undefined, weight = 1, processes?: number): Promise<Reservation | undefined> {
 	if (!limit) return undefined;
-	const bucket = bucketFor(key, limit);
+	const bucket = buckets.get(key) ?? bucketFor(key, limit, processes);
 	const need = Math.min(Math.max(1, weight), bucket.limit);
 	for (;;) {
 		const now = Date.now();
-		while (bucket.sent.length && bucket.sent[0] <= now - WINDOW_MS) bucket.sent.shift();
+		while (bucket.sent.length && bucket.sent[0] <= now - bucket.windowMs) bucket.sent.shift();
 		const blockedFor = bucket.blockedUntil - now;
-		if (blockedFor <= 0 && (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now))) {
+		if (blockedFor <= 0 && (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now) || takeBonus(bucket, need, now))) {
 			for (let i = 0; i < need; i++) bucket.sent.push(now);
 			if (bucket.shared) bucket.shared.spent += need;
 			return { key, at: now, count: need };
 		}
 		// the oldest `excess` sends must leave the window before `need` more fit
 		const excess = bucket.sent.length + need - bucket.limit;
-		const windowWait = excess > 0 ? bucket.sent[excess - 1] + WINDOW_MS - now : 0;
+		let windowWait = excess > 0 ? bucket.sent[excess - 1] + bucket.windowMs - now : 0;
+		if (bucket.bonus && need === 1) {
+			// a bonus slot needs it to be due and room for one beyond the share in the window
+			const over = bucket.sent.length - bucket.limit;
+			const roomWait = over > 0 ? bucket.sent[over - 1] + bucket.windowMs - now : 0;
+			windowWait = Math.min(windowWait, Math.max(bucket.bonus.next - now, roomWait));
+		}
 		const wait = Math.max(blockedFor, windowWait, 1);
 		await sleep(Math.min(wait, MAX_RESET_WAIT_MS));
 	}
@@ -135,9 +190,7 @@ export interface LimitHeaders {
  */
 export function observe(key: string, headers: LimitHeaders, processes = 1): void {
 	if (headers.limit === undefined || !Number.isFinite(headers.limit) || headers.limit <= 0) return;
-	const limit = shareOf(headers.limit, processes);
-	const bucket = bucketFor(key, limit);
-	bucket.limit = limit;
+	const bucket = bucketFor(key, headers.limit, processes);
 	if (processes > 1 && headers.remaining !== undefined && Number.isFinite(headers.remaining)) {
 		bucket.shared = { full: headers.limit, processes: Math.floor(processes), remaining: headers.remaining, at: Date.now(), spent: 0 };
 	}

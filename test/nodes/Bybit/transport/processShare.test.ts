@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { IP_BUDGET, ipBudget, resetIpBudgets } from '../../../../nodes/Bybit/transport/ipBudget';
-import { shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
+import { acquire, observe, resetRateLimiter, shareFor, shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials, type Params, type RunOptions } from '../../../harness/execute';
 import { busiestWindow } from '../../../harness/windows';
 import { startSandbox, type Sandbox } from '../../../sandbox';
@@ -40,6 +40,63 @@ describe('shareOf: a process share of a per-key limit', () => {
 
 	test('one process, or a nonsense count, keeps the whole limit', () => {
 		for (const n of [1, 0, -3, Number.NaN, Number.POSITIVE_INFINITY]) expect(shareOf(10, n)).toBe(10);
+	});
+});
+
+describe('shareFor: a process share as a rate (floor share plus paced bonus slots)', () => {
+	const WINDOW = shareFor(10).windowMs;
+	/** Requests per Bybit window one process sends on average when always busy. */
+	const rate = (s: ReturnType<typeof shareFor>) => (s.limit * WINDOW) / s.windowMs + (s.bonusEveryMs ? WINDOW / s.bonusEveryMs : 0);
+
+	test('N busy processes together use the whole limit on average, never more, within 1%', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 64 }), (limit, n) => {
+				const total = rate(shareFor(limit, n)) * n;
+				expect(total).toBeLessThanOrEqual(limit + 1e-9);
+				expect(total).toBeGreaterThanOrEqual(limit * 0.99);
+			}),
+			{ numRuns: 1000 },
+		);
+	});
+
+	test('the floor share is kept, and at most one bonus slot beyond it per window', () => {
+		fc.assert(
+			fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 2, max: 64 }), (limit, n) => {
+				const s = shareFor(limit, n);
+				if (limit >= n) expect(s.limit).toBe(shareOf(limit, n));
+				else expect([s.limit, s.bonusEveryMs]).toEqual([1, undefined]);
+				// a bonus is never due more often than once per window
+				if (s.bonusEveryMs) expect(s.bonusEveryMs).toBeGreaterThan(s.windowMs);
+			}),
+			{ numRuns: 1000 },
+		);
+	});
+
+	test('4 processes on 10 per second: 2 each plus a bonus every 2.1 s (the old floor share left 2 per second unused)', () => {
+		expect(shareFor(10, 4)).toEqual({ limit: 2, windowMs: WINDOW, bonusEveryMs: 2100 });
+		expect(shareFor(10, 2)).toEqual({ limit: 5, windowMs: WINDOW, bonusEveryMs: undefined });
+		// 4 processes on a 1-per-second transfer endpoint: one request per 4 windows each (the old share let all 4 send every second)
+		expect(shareFor(1, 4)).toEqual({ limit: 1, windowMs: 4 * WINDOW });
+	});
+});
+
+describe('acquire with bonus slots', () => {
+	afterEach(() => {
+		jest.restoreAllMocks();
+		resetRateLimiter();
+	});
+
+	test('a window filled by borrowing is waited out in one sleep while a bonus is due, not polled every millisecond', async () => {
+		jest.spyOn(Math, 'random').mockReturnValue(0); // the first bonus is due at once
+		// Bybit just said the whole key's window is free: 2 from the share, then 4 borrowed
+		observe('k|/v5/order/create', { limit: 10, remaining: 10 }, 4);
+		const t0 = Date.now();
+		for (let i = 0; i < 6; i++) await acquire('k|/v5/order/create', 10, 1, 4);
+		expect(Date.now() - t0).toBeLessThan(200);
+		const timers = jest.spyOn(global, 'setTimeout');
+		await acquire('k|/v5/order/create', 10, 1, 4);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
+		expect(timers.mock.calls.length).toBeLessThanOrEqual(3);
 	});
 });
 
@@ -104,6 +161,29 @@ describe('two processes on one key against the sandbox (order create: 10/s per k
 		// eslint-disable-next-line no-console
 		console.log(`two processes, count set: ${r.refused} x 10006 answered and re-sent, ${(r.wallMs / 1000).toFixed(1)} s for 60 orders`);
 	}, 60_000);
+
+	test("4 processes x 25 orders with the count set to 4: none lost, doubled or surfaced", async () => {
+		const { apiKey, secret } = sandbox.control.defaultKey;
+		const creds = sandboxCredentials(sandbox.restUrl, apiKey, secret, { processesSharingKey: 4 });
+		const run = async (runBybit: RunBybit, tag: string) =>
+			await runBybit(
+				creds,
+				(i) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40000 + i), positionIdx: '0', orderLinkId: `${tag}-${i}`, additionalFields: {}, options: {} }),
+				{ items: Array.from({ length: 25 }, (_, n) => ({ n })), continueOnFail: true },
+			);
+		const outs = (await Promise.all(['qa', 'qb', 'qc', 'qd'].map(async (tag) => await run(anotherProcess(), tag)))).flat();
+		expect(outs.filter((o) => o.json.error !== undefined)).toEqual([]);
+		const orders = (sandbox.control.getState().orders as IDataObject[]).filter((o) => /^q[a-d]-/.test(String(o.orderLinkId)));
+		expect(orders).toHaveLength(100);
+		expect(new Set(orders.map((o) => o.orderLinkId)).size).toBe(100);
+		const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
+		const accepted = creates.filter((r) => r.retCode === 0).map((r) => r.time);
+		// floor shares alone: 4 x 2 = 8 per window, so at most 4 x 2 x 2 = 16 in any 2.1 s; the bonus slots go beyond
+		const perWindow = busiestWindow(accepted, 4200) / 4;
+		// eslint-disable-next-line no-console
+		console.log(`four processes, count set: ${creates.length - accepted.length} x 10006 answered and re-sent; busiest 4.2 s: ${perWindow * 4} accepted (${perWindow.toFixed(2)} per 1.05 s)`);
+		expect(creates.length - accepted.length).toBeLessThanOrEqual(20);
+	}, 90_000);
 
 	test("one process busy, the other idle: it borrows the idle share from Bybit's headers (more than 5/s, never above 10/s)", async () => {
 		const { apiKey, secret } = sandbox.control.defaultKey;
