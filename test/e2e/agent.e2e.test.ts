@@ -4,9 +4,10 @@
  * Bybit tools (agentWorkflow.ts) on a credential capped by Max Order Notional, one `n8n execute`.
  *
  * The stand-in plays a model: it reads the tool schema n8n sends, calls the ticker tool, then asks
- * for an order worth twice the cap, then (refused) one worth half the cap, then answers. Checked:
- * (a) the tool schema the model gets, (b) the read returns sandbox data to the model, (c) the
- * over-cap order is refused with the limit named and never reaches the wire; the other is sent once.
+ * for an order with the side in lower case, then (refused) one worth twice the cap, then (refused)
+ * one worth half the cap, then answers. Checked: (a) the tool schema the model gets, (b) the read
+ * returns sandbox data to the model, (c) the bad side and the over-cap order are refused with the
+ * field or limit named and never reach the wire; the good order is sent once.
  *
  * Set BYBIT_SKIP_E2E=1 to skip. Needs `npm run build` (dist/) and the cached runtime (scripts/runtime.js).
  */
@@ -42,9 +43,11 @@ function script(request: ChatRequest): Reply {
 	switch (results.length) {
 		case 0:
 			return { toolCall: { name: TICKER, args: { symbol: 'BTCUSDT' } } };
-		case 1:
-			return { toolCall: { name: ORDER, args: { symbol: 'BTCUSDT', side: 'Buy', qty: steps(2 * MAX_NOTIONAL, Math.ceil) } } };
+		case 1: // as models often do: the side in lower case
+			return { toolCall: { name: ORDER, args: { symbol: 'BTCUSDT', side: 'buy', qty: steps(MAX_NOTIONAL / 2, Math.floor) } } };
 		case 2:
+			return { toolCall: { name: ORDER, args: { symbol: 'BTCUSDT', side: 'Buy', qty: steps(2 * MAX_NOTIONAL, Math.ceil) } } };
+		case 3:
 			return { toolCall: { name: ORDER, args: { symbol: 'BTCUSDT', side: 'Buy', qty: steps(MAX_NOTIONAL / 2, Math.floor) } } };
 		default:
 			return { text: `Done. ${results[results.length - 1].slice(0, 200)}` };
@@ -99,11 +102,13 @@ describeE2E('real n8n 2.41.1: the Bybit node as an AI Agent tool', () => {
 		} finally {
 			fs.rmSync(credFile, { force: true });
 		}
+		const tExec = Date.now();
 		const r = await n8n(['execute', `--id=${AGENT_WF_ID}`, '--rawOutput']);
+		const execS = Math.round((Date.now() - tExec) / 1000);
 		stdout = r.stdout;
 		run = runtime.parseExecuteOutput(r.stdout) as typeof run;
 		// eslint-disable-next-line no-console
-		console.log(`[e2e agent] set up and ran the agent (${model.exchanges.length} model calls) in ${Math.round((Date.now() - t0) / 1000)} s`);
+		console.log(`[e2e agent] set up and ran the agent (${model.exchanges.length} model calls) in ${Math.round((Date.now() - t0) / 1000)} s (n8n execute: ${execS} s)`);
 	}, 10 * 60_000);
 
 	afterAll(async () => {
@@ -112,10 +117,10 @@ describeE2E('real n8n 2.41.1: the Bybit node as an AI Agent tool', () => {
 		if (userFolder && !process.env.BYBIT_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true });
 	}, 60_000);
 
-	test('the execution succeeds, the model got four calls and nothing else, and no secret is in the output', () => {
+	test('the execution succeeds, the model got five calls and nothing else, and no secret is in the output', () => {
 		expect(run.status).toBe('success');
 		expect(model.unexpected).toEqual([]);
-		expect(model.exchanges.map((e) => ('toolCall' in e.reply ? e.reply.toolCall.name : 'text'))).toEqual([TICKER, ORDER, ORDER, 'text']);
+		expect(model.exchanges.map((e) => ('toolCall' in e.reply ? e.reply.toolCall.name : 'text'))).toEqual([TICKER, ORDER, ORDER, ORDER, 'text']);
 		expect(redact(stdout)).toBe(stdout);
 		// what the model is sent (tool results included) holds neither the key nor the secret
 		expect(JSON.stringify(model.exchanges)).not.toContain(sandbox.control.defaultKey.secret);
@@ -161,22 +166,33 @@ describeE2E('real n8n 2.41.1: the Bybit node as an AI Agent tool', () => {
 		expect(String(wire[0].query)).toContain('symbol=BTCUSDT');
 	});
 
-	test('(c) an order above Max Order Notional is refused with the limit named and never sent; one within it is placed once', () => {
-		// request 2 carries the refusal, and the wire had no create at that moment
-		const refused = JSON.parse(toolResults(2)[1]) as Array<{ error?: string }>;
-		expect(refused).toHaveLength(1);
-		expect(refused[0].error).toMatch(new RegExp(`^Order notional [\\d.]+ for ${(exchange(1).reply as { toolCall: { args: Json } }).toolCall.args.qty} BTCUSDT .*exceeds the credential's maximum of ${MAX_NOTIONAL} per order\\. Reduce the quantity or raise "Max Order Notional" in the credential\\.$`));
+	const errorOf = (result: string) => {
+		const items = JSON.parse(result) as Array<{ error?: string }>;
+		expect(items).toHaveLength(1);
+		return String(items[0].error);
+	};
+	const argsOf = (i: number) => (exchange(i).reply as { toolCall: { args: Json } }).toolCall.args;
+
+	test('(c) a side in the wrong case is refused, naming the field and its values, and never sent', () => {
+		// request 2 carries the refusal, and the wire had no create when it arrived
+		expect(errorOf(toolResults(2)[1])).toBe('"side" must be one of Buy, Sell; got "buy". Choose one of these.');
 		expect(exchange(2).note).toBe(0);
-		// request 3 carries the placed order: exactly one create on the wire, for the smaller quantity
-		const placedArgs = (exchange(2).reply as { toolCall: { args: Json } }).toolCall.args;
+	});
+
+	test('(c) an order above Max Order Notional is refused with the limit named and never sent; one within it is placed once', () => {
+		// request 3 carries the refusal, and the wire still had no create when it arrived
+		expect(errorOf(toolResults(3)[2])).toMatch(new RegExp(`^Order notional [\\d.]+ for ${String(argsOf(2).qty).replace('.', '\\.')} BTCUSDT .*exceeds the credential's maximum of ${MAX_NOTIONAL} per order\\. Reduce the quantity or raise "Max Order Notional" in the credential\\.$`));
+		expect(exchange(3).note).toBe(0);
+		// request 4 carries the placed order: exactly one create on the wire, for the smaller quantity
+		const placedArgs = argsOf(3);
 		const wire = creates();
 		expect(wire).toHaveLength(1);
-		expect(exchange(3).note).toBe(1);
+		expect(exchange(4).note).toBe(1);
 		const body = (typeof wire[0].body === 'string' ? JSON.parse(wire[0].body) : wire[0].body) as Json;
 		expect(body).toMatchObject({ category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: placedArgs.qty });
 		expect(wire[0]).toMatchObject({ signatureValid: true, retCode: 0 });
 		const orders = sandboxOrders(sandbox.control.getState()).filter((o) => o.symbol === 'BTCUSDT');
 		expect(orders).toHaveLength(1);
-		expect(toolResults(3)[2]).toContain(String(orders[0].orderId));
+		expect(JSON.parse(toolResults(4)[3])).toEqual([expect.objectContaining({ orderId: orders[0].orderId })]);
 	});
 });
