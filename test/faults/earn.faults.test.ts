@@ -50,10 +50,19 @@ it(`${STAKES} stakes and ${REDEEMS} redemptions under injected faults: 0 duplica
 			if (n - armedAt < 3) continue;
 			armedAt = n;
 			const roll = random();
-			if (roll < 0.4) (sandbox.control.acceptThenDrop(1, PATH), injected.acceptThenDrop++);
-			else if (roll < 0.6) (sandbox.control.dropNext(1, PATH), injected.reset++);
-			else if (roll < 0.85) (sandbox.control.failNext(1, 503, PATH), injected.http503++);
-			else (sandbox.control.forceRateLimit(1), injected.rateLimited++);
+			if (roll < 0.4) {
+				sandbox.control.acceptThenDrop(1, PATH);
+				injected.acceptThenDrop++;
+			} else if (roll < 0.6) {
+				sandbox.control.dropNext(1, PATH);
+				injected.reset++;
+			} else if (roll < 0.85) {
+				sandbox.control.failNext(1, 503, PATH);
+				injected.http503++;
+			} else {
+				sandbox.control.forceRateLimit(1);
+				injected.rateLimited++;
+			}
 		}
 	})();
 
