@@ -54,6 +54,12 @@ export const accountExtraSpecs: OperationSpec[] = [
 		resource: 'account', operation: 'repay', name: 'Repay', action: 'Repay liabilities',
 		description: 'Repay liabilities, converting other assets when the coin\'s balance is short (without Coin: every liability)', method: 'POST', path: '/v5/account/repay', docs: 'account/repay', write: true,
 		fields: [additional([text('Coin', 'coin', 'Coin to repay, e.g. BTC (empty: every coin, Repayment Type All)'), decimal('Amount', 'amount', 'Amount to repay (needs Coin; empty: all of the coin\'s liability)'), REPAYMENT_TYPE])],
+		async run(i, params) {
+			// docs: amount needs coin; without coin, repaymentType must be ALL (Bybit's default is FLEXIBLE)
+			if (!params.coin && params.amount !== undefined) throw refuse(this, i, '"amount" needs "coin": set Coin to the coin to repay, or remove Amount to repay everything.');
+			if (!params.coin && params.repaymentType !== 'ALL') throw refuse(this, i, 'Without "coin", Bybit repays every liability only with Repayment Type "All": set Repayment Type to All, or set Coin.');
+			return await bybitApiRequest.call(this, { method: 'POST', path: '/v5/account/repay', body: params, itemIndex: i });
+		},
 	},
 	{
 		resource: 'account', operation: 'repayWithoutConversion', name: 'Repay Without Conversion', action: 'Repay from the coin balance only',
