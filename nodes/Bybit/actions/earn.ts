@@ -2,10 +2,10 @@
  * Earn (docs: finance/earn/easy-onchain): Flexible Savings and On-Chain
  * products, stake and redeem, positions, orders and yields.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
 import { bybitApiRequest } from '../transport';
-import type { IdempotencySpec } from '../trading/writeOnce';
+import { writeOnce, type IdempotencySpec } from '../trading/writeOnce';
 import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE } from './fields';
 import type { OperationSpec } from './types';
 
@@ -30,6 +30,24 @@ export const EARN_IDEMPOTENCY: IdempotencySpec = {
 	answer: ['orderId', 'orderLinkId'],
 	recordKey: 'order',
 };
+
+/** The docs' rules for Stake / Redeem that Bybit would refuse, checked before anything is sent. */
+async function stakeOrRedeem(this: IExecuteFunctions, i: number, params: IDataObject): Promise<IDataObject> {
+	const refuse = (message: string) => new NodeOperationError(this.getNode(), message, { itemIndex: i });
+	const onChain = params.category === 'OnChain';
+	if (onChain && params.accountType !== 'FUND') throw refuse('On-Chain products stake from and redeem to FUND only: set Account Type to Funding (FUND).');
+	if (params.redeemPositionId !== undefined && !(onChain && params.orderType === 'Redeem')) throw refuse('"redeemPositionId" applies only to On-Chain redemptions: remove Redeem Position ID, or set Category On-Chain and Order Type Redeem.');
+	const card = params.interestCard as IDataObject | undefined;
+	if (card !== undefined) {
+		if (onChain || params.orderType !== 'Stake') throw refuse('"interestCard" applies only to Flexible Saving stakes: remove Interest Card, or set Category Flexible Saving and Order Type Stake.');
+		const awardId = typeof card.awardId === 'string' && /^\d+$/.test(card.awardId.trim()) ? Number(card.awardId) : card.awardId;
+		if (!Number.isSafeInteger(awardId) || typeof card.specCode !== 'string' || !card.specCode) {
+			throw refuse('"interestCard" must be {"awardId": <whole number>, "specCode": "<text>"}, as Get Coupons lists them.');
+		}
+		params = { ...params, interestCard: { awardId, specCode: card.specCode } };
+	}
+	return await writeOnce(this, '/v5/earn/place-order', params, EARN_IDEMPOTENCY, i);
+}
 
 /**
  * Yield history: the docs' field table names the rows `list`, their example
@@ -78,6 +96,7 @@ export const earnSpecs: OperationSpec[] = [
 		],
 		idempotency: EARN_IDEMPOTENCY,
 		wireTypes: { interestCard: 'object' },
+		run: stakeOrRedeem,
 	},
 	{
 		resource: 'earn', operation: 'getPositions', name: 'Get Positions', action: 'Get staked positions',

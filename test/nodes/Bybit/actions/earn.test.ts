@@ -65,7 +65,8 @@ describe('earn: balances and shapes', () => {
 	});
 
 	it('On-Chain stakes only from FUND, redeems a position by its ID, and an over-redeem or a wrong coin is refused with Bybit\'s earn codes', async () => {
-		await expect(runBybit(creds, { ...STAKE, category: 'OnChain', productId: '9', accountType: 'UNIFIED', amount: '100' })).rejects.toThrow(/Invalid parameter/);
+		await expect(runBybit(creds, { ...STAKE, category: 'OnChain', productId: '9', accountType: 'UNIFIED', amount: '100' })).rejects.toThrow(/FUND only/);
+		expect(placed()).toEqual([]);
 		await runBybit(creds, { ...STAKE, category: 'OnChain', productId: '9', amount: '100' });
 		const [position] = await runBybit(creds, { resource: 'earn', operation: 'getPositions', category: 'OnChain' });
 		expect(position.json).toMatchObject({ productId: '9', amount: '100', status: 'Active', autoReinvest: '' });
