@@ -89,6 +89,19 @@ const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	'/v5/asset/transfer/universal-transfer': { kind: 'account' },
 	'/v5/asset/withdraw/create': { kind: 'account' },
 	'/v5/asset/withdraw/cancel': { kind: 'account' },
+	// account extras: no symbol; a borrow adds a liability (exposure) that neither limit bounds, read-only refuses it
+	'/v5/account/borrow': { kind: 'account' },
+	'/v5/account/repay': { kind: 'account' },
+	'/v5/account/no-convert-repay': { kind: 'account' },
+	'/v5/account/set-collateral-switch': { kind: 'account' },
+	'/v5/account/set-collateral-switch-batch': { kind: 'account' },
+	'/v5/account/set-hedging-mode': { kind: 'account' },
+	'/v5/account/mmp-modify': { kind: 'account' },
+	'/v5/account/mmp-reset': { kind: 'account' },
+	'/v5/account/demo-apply-money': { kind: 'account' },
+	// earn: moves funds between the wallet and a product, trades no symbol
+	'/v5/earn/place-order': { kind: 'account' },
+	'/v5/earn/position/modify': { kind: 'account' },
 };
 
 /** POST endpoints that change nothing (margin impact of a would-be order). */
@@ -105,6 +118,9 @@ export function normalizePath(path: string): string {
 	return p.replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1').toLowerCase();
 }
 
+/** Reads whose path says "withdraw" (GET /v5/account/withdrawal: the unified transferable amount); any other method to them stays a withdrawal. */
+const WITHDRAW_NAMED_READS = new Set(['/v5/account/withdrawal']);
+
 function isWithdrawal(path: string): boolean {
 	return path.includes('withdraw') && !path.endsWith('/withdraw/cancel');
 }
@@ -113,6 +129,7 @@ function isWithdrawal(path: string): boolean {
 export function isWrite(method: string, path: string): boolean {
 	const p = normalizePath(path);
 	if (READ_ONLY_POSTS.has(p)) return false;
+	if ((method === 'GET' || method === 'HEAD') && WITHDRAW_NAMED_READS.has(p)) return false;
 	if (method === 'GET' || method === 'HEAD') return p in WRITES || isWithdrawal(p);
 	return true;
 }

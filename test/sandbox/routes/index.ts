@@ -1,7 +1,9 @@
 /** The route table: every path the sandbox serves. */
 import type { Exchange } from '../state/exchange';
 import { accountRoutes } from './account';
+import { accountExtraRoutes } from './accountExtras';
 import { assetRoutes } from './asset';
+import { earnRoutes } from './earn';
 import { marketRoutes } from './market';
 import { orderRoutes } from './order';
 import { positionRoutes } from './position';
@@ -9,5 +11,5 @@ import { table, type RouteTable } from './route';
 import { userRoutes } from './user';
 
 export function buildRoutes(ex: Exchange): RouteTable {
-	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes);
+	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes, accountExtraRoutes(ex), earnRoutes(ex));
 }

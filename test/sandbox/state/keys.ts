@@ -25,7 +25,7 @@ export const DEFAULT_PERMISSIONS: Record<string, string[]> = {
 	Exchange: ['ExchangeHistory'],
 	NFT: [],
 	Affiliate: [],
-	Earn: [],
+	Earn: ['Earn'],
 };
 
 /** Validate a key definition and fill in Bybit's defaults. */
