@@ -65,7 +65,7 @@ export const marketExtraSpecs: OperationSpec[] = [
 		fields: [
 			category(['inverse', 'linear', 'spot']),
 			symbol(),
-			{ displayName: 'Depth', name: 'limit', type: 'number', typeOptions: { minValue: 1, maxValue: 50 }, default: 50, required: true, description: 'Levels per side, 1 to 50' },
+			{ displayName: 'Depth', name: 'limit', type: 'number', hint: 'Levels per side, 1 to 50', typeOptions: { minValue: 1, maxValue: 50 }, default: 50, required: true, description: 'Max number of results to return' },
 		],
 		async run(i, params) {
 			const depth = this.getNodeParameter('limit', i, 50) as number;
