@@ -82,6 +82,8 @@ export const marketExtraSpecs: OperationSpec[] = [
 		description: 'Get the contract fee groups (Pro and market maker fee rates, symbols, weighting factor)', method: 'GET', path: '/v5/market/fee-group-info', docs: 'market/fee-group-info',
 		fields: [choice('Product Type', 'productType', [['Contract', 'contract']], 'contract', 'Product type (contract only)', true), additional([choice('Group', 'groupId', FEE_GROUPS, '1', 'Only this fee group')])],
 		list: { listKey: 'list' },
+		// documented as a string ("1" to "9")
+		wireTypes: { groupId: 'string' },
 	},
 	{
 		resource: 'market', operation: 'getNewDeliveryPrice', name: 'Get Option Delivery Price History', action: 'Get historical option delivery prices',
