@@ -11,6 +11,7 @@ import { buildProperties } from './actions/engine';
 import { ALL_SPECS } from './actions/index';
 import { router } from './actions/router';
 import { searchCoins, searchSymbols } from './methods/listSearch';
+import { searchSubAccounts } from './methods/subAccounts';
 
 export class Bybit implements INodeType {
 	description: INodeTypeDescription = {
@@ -32,7 +33,7 @@ export class Bybit implements INodeType {
 		properties: buildProperties(ALL_SPECS, ACCESS_FIELDS),
 	};
 
-	methods = { listSearch: { searchSymbols, searchCoins } };
+	methods = { listSearch: { searchSymbols, searchCoins, searchSubAccounts } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

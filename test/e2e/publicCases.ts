@@ -41,6 +41,7 @@ function publicWorkflow(): Workflow {
 		bybitNode('Custom GET', { resource: 'custom', operation: 'apiCall', ...none, method: 'GET', path: '/v5/market/orderbook', parameters: { parameter: [{ name: 'category', value: 'linear' }, { name: 'symbol', value: 'BTCUSDT' }, { name: 'limit', value: '5' }] } }, 3),
 		bybitNode('Custom POST', { resource: 'custom', operation: 'apiCall', ...none, method: 'POST', path: '/v5/order/create', specifyParameters: 'json', jsonParameters: '{"category":"linear","symbol":"BTCUSDT","side":"Buy","orderType":"Market","qty":"0.01"}' }, 4),
 		bybitNode('Wallet', { resource: 'account', operation: 'getWalletBalance', accountType: 'UNIFIED' }, 5),
+		bybitNode('Status', { resource: 'market', operation: 'getSystemStatus', ...none }, 6),
 	];
 	const connections: Workflow['connections'] = {};
 	for (let i = 0; i < nodes.length - 1; i++) connections[nodes[i].name] = { main: [[{ node: nodes[i + 1].name, type: 'main', index: 0 }]] };
@@ -58,7 +59,8 @@ export const PUBLIC_CASES: ExecuteCase[] = [
 			expect(out['Custom GET'][0]).toMatchObject({ s: 'BTCUSDT' });
 			expect(JSON.stringify(out['Custom POST'])).toMatch(/POST \/v5\/order\/create needs a Bybit API credential/);
 			expect(JSON.stringify(out['Wallet'])).toMatch(/needs a Bybit API credential, and none is set\. Add a Bybit credential to the node/);
-			expect(requests.map((r) => r.path).sort()).toEqual(['/v5/market/kline', '/v5/market/orderbook', '/v5/market/tickers']);
+			expect(out['Status']).toEqual([expect.objectContaining({ maintenanceOngoing: false, ongoing: [] })]);
+			expect(requests.map((r) => r.path).sort()).toEqual(['/v5/market/kline', '/v5/market/orderbook', '/v5/market/tickers', '/v5/system/status']);
 			for (const r of requests) {
 				expect([r.path, Object.keys(r.headers ?? {}).filter((h) => h.toLowerCase().startsWith('x-bapi')), r.signatureValid]).toEqual([r.path, [], null]);
 			}

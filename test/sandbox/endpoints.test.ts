@@ -3,6 +3,7 @@ import { startSandbox, type Sandbox } from './index';
 import { buildRoutes } from './routes';
 import { Exchange } from './state/exchange';
 import { EXTRA_ENDPOINT_CASES, NO_RESULT } from './endpoints.extras';
+import { EXTRA_CASES } from './extras.cases';
 import { call, ok, type Json } from './helpers';
 
 type Case = [method: 'GET' | 'POST', path: string, params: Json | ((ctx: Json) => Json), check?: (result: Json, body: Json) => void];
@@ -73,6 +74,7 @@ const CASES: Case[] = [
 	['GET', '/v5/asset/deposit/query-address', { coin: 'USDT', chainType: 'TRX' }, (r) => expect(r.chains[0].chain).toBe('TRX')],
 	['GET', '/v5/user/query-api', {}, (r) => expect(r).toMatchObject({ readOnly: 0, secret: '', ips: ['*'] })],
 	...EXTRA_ENDPOINT_CASES,
+	...EXTRA_CASES,
 ];
 
 describe('every endpoint', () => {

@@ -118,19 +118,37 @@ export function normalizePath(path: string): string {
 	return p.replace(/\/{2,}/g, '/').replace(/(.)\/+$/, '$1').toLowerCase();
 }
 
-/** Reads whose path says "withdraw" (GET /v5/account/withdrawal: the unified transferable amount); any other method to them stays a withdrawal. */
-const WITHDRAW_NAMED_READS = new Set(['/v5/account/withdrawal']);
+/**
+ * Documented reads under /withdraw/ (GET only): withdrawable amount, records,
+ * address book, VASP list. They move nothing, so they pass in read-only mode
+ * and with withdrawals off. Matched exactly on the normalised path.
+ */
+const WITHDRAW_READS = new Set([
+	// the unified account's transferable amount (a read whose path says "withdrawal")
+	'/v5/account/withdrawal',
+	'/v5/asset/withdraw/withdrawable-amount',
+	'/v5/asset/withdraw/query-record',
+	'/v5/asset/withdraw/query-address',
+	'/v5/asset/withdraw/vasp/list',
+]);
 
-function isWithdrawal(path: string): boolean {
-	return path.includes('withdraw') && !path.endsWith('/withdraw/cancel');
+/** Cancelling a withdrawal only reduces risk: a write (refused in read-only mode) that needs no "Allow Withdrawals". */
+const WITHDRAW_CANCEL = '/v5/asset/withdraw/cancel';
+
+const isGet = (method: string) => method === 'GET' || method === 'HEAD';
+
+/** Any other path naming "withdraw", by any method, is treated as a withdrawal (normalised path). */
+function isWithdrawal(method: string, path: string): boolean {
+	if (!path.includes('withdraw') || path === WITHDRAW_CANCEL) return false;
+	return !(isGet(method) && WITHDRAW_READS.has(path));
 }
 
 /** Whether a request changes something (GET/HEAD to a write path counts: the query is its body). */
 export function isWrite(method: string, path: string): boolean {
 	const p = normalizePath(path);
+	const m = method.toUpperCase();
 	if (READ_ONLY_POSTS.has(p)) return false;
-	if ((method === 'GET' || method === 'HEAD') && WITHDRAW_NAMED_READS.has(p)) return false;
-	if (method === 'GET' || method === 'HEAD') return p in WRITES || isWithdrawal(p);
+	if (isGet(m)) return p in WRITES || isWithdrawal(m, p);
 	return true;
 }
 
@@ -241,7 +259,7 @@ export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketF
 	const method = req.method.toUpperCase();
 	if (!isWrite(method, req.path)) return undefined;
 	const path = normalizePath(req.path);
-	if (isWithdrawal(path) && !g.allowWithdrawals) {
+	if (isWithdrawal(method, path) && !g.allowWithdrawals) {
 		return 'Withdrawals are blocked by the Bybit credential. To allow them, open the credential and turn on "Allow Withdrawals".';
 	}
 	if (g.readOnly) {
@@ -300,11 +318,13 @@ export function lookupsFor(g: Guardrails, req: SafetyRequest): Lookups {
 
 /** Paths Bybit serves without authentication (docs: every "market" endpoint is public). */
 const PUBLIC_PREFIX = '/v5/market/';
+/** Public endpoints outside /v5/market/ (docs: system-status, announcement), matched exactly. */
+const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/v5/system/status', '/v5/announcements/index']);
 
-/** Whether a request may go to Bybit unsigned: a GET of public market data. */
+/** Whether a request may go to Bybit unsigned: a GET of public market data, system status or announcements. */
 export function isPublicRead(method: string, path: string): boolean {
 	const p = normalizePath(path);
-	return method.toUpperCase() === 'GET' && p.startsWith(PUBLIC_PREFIX) && !p.includes('..') && !/[?#]/.test(p);
+	return method.toUpperCase() === 'GET' && (p.startsWith(PUBLIC_PREFIX) || PUBLIC_PATHS.has(p)) && !p.includes('..') && !/[?#]/.test(p);
 }
 
 /**
@@ -313,5 +333,5 @@ export function isPublicRead(method: string, path: string): boolean {
  */
 export function unsignedRefusal(method: string, path: string): string | undefined {
 	if (isPublicRead(method, path)) return undefined;
-	return `${method.toUpperCase()} ${path} needs a Bybit API credential: without one, only public market data (GET ${PUBLIC_PREFIX}...) can be read. Add a Bybit credential to the node and set Authentication to "Bybit API Credential".`;
+	return `${method.toUpperCase()} ${path} needs a Bybit API credential: without one, only public market data (GET ${PUBLIC_PREFIX}...), system status and announcements can be read. Add a Bybit credential to the node and set Authentication to "Bybit API Credential".`;
 }

@@ -19,7 +19,7 @@ export const ACCESS_FIELDS: INodeProperties[] = [
 		displayOptions: { show: { resource: [...PUBLIC_RESOURCES] } },
 		options: [
 			{ name: 'Bybit API Credential', value: 'bybitApi', description: 'Sign requests with your Bybit API key (its Environment and limits apply)' },
-			{ name: 'None (Public Market Data)', value: NO_CREDENTIAL, description: 'No API key needed: only public market data (GET /v5/market/...) can be read' },
+			{ name: 'None (Public Market Data)', value: NO_CREDENTIAL, description: 'No API key needed: only public market data (GET /v5/market/...), system status and announcements can be read' },
 		],
 		default: 'bybitApi',
 	},

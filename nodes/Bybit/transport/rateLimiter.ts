@@ -30,7 +30,9 @@ const DOCUMENTED_LIMITS: ReadonlyArray<[RegExp, number, number?]> = [
 	[/^\/v5\/asset\/transfer\/(inter-transfer|query-inter-transfer-list|query-transfer-coin-list)$/, 1],
 	[/^\/v5\/asset\/transfer\/query-account-coin-balance$/, 450],
 	[/^\/v5\/asset\/(deposit|withdraw)\/query-record$/, 1],
+	[/^\/v5\/asset\/withdraw\/(vasp\/list|cancel)$|^\/v5\/asset\/transfer\/query-sub-member-list$/, 1],
 	[/^\/v5\/asset\//, 5],
+	[/^\/v5\/user\/(submembers|escrow_sub_members)$/, 5],
 	[/^\/v5\/user\//, 10],
 ];
 

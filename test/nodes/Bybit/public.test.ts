@@ -9,6 +9,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { isPublicRead } from '../../../credentials/common/bybit/safety';
 import { ALL_SPECS } from '../../../nodes/Bybit/actions/index';
 import { clearInstrumentCache } from '../../../nodes/Bybit/trading/instruments';
 import { ipBudget, resetIpBudgets } from '../../../nodes/Bybit/transport/ipBudget';
@@ -45,6 +46,14 @@ const MARKET: Record<string, IDataObject> = {
 	getRiskLimit: { category: 'linear', symbol: BTC },
 	getDeliveryPrice: { category: 'option', symbol: rl('') },
 	getLongShortRatio: { category: 'linear', symbol: BTC, period: '1h', returnAll: false, limit: 5 },
+	getOrderPriceLimit: { category: 'linear', symbol: BTC },
+	getAdlAlert: {},
+	getRpiOrderbook: { category: 'linear', symbol: BTC, limit: 5 },
+	getIndexComponents: { indexName: 'BTCUSDT' },
+	getFeeGroupInfo: { productType: 'contract' },
+	getNewDeliveryPrice: { baseCoin: 'BTC' },
+	getSystemStatus: {},
+	getAnnouncements: { locale: 'en-US', returnAll: false, limit: 5 },
 };
 
 const publicParams = () => ({ authentication: 'none', environment: 'custom', baseUrl: sandbox.restUrl });
@@ -66,10 +75,10 @@ describe('Market operations without a credential', () => {
 		expect(log.length).toBeGreaterThanOrEqual(1);
 		for (const entry of log) {
 			expect([entry.path, entry.method, bapiHeaders(entry.headers), entry.signatureValid, entry.retCode]).toEqual([entry.path, 'GET', [], null, 0]);
-			expect(entry.path.startsWith('/v5/market/')).toBe(true);
+			expect(isPublicRead('GET', entry.path)).toBe(true);
 		}
 		expect(sent.map((r) => bapiHeaders(r.headers))).toEqual(sent.map(() => []));
-		expect(sent.every((r) => r.url.startsWith(`${sandbox.restUrl}/v5/market/`))).toBe(true);
+		expect(sent.every((r) => r.url.startsWith(`${sandbox.restUrl}/v5/`) && isPublicRead('GET', new URL(r.url).pathname))).toBe(true);
 		// the IP-wide budget counts unsigned requests too (per host)
 		expect(ipBudget(sandbox.restUrl).inWindow()).toBe(log.length);
 	});
@@ -99,6 +108,9 @@ describe('operations that need the credential, without one', () => {
 		['account', 'getWalletBalance', { accountType: 'UNIFIED' }],
 		['order', 'create', { category: 'linear', symbol: BTC, side: 'Buy', orderType: 'Market', qty: '0.01', positionIdx: '0' }],
 		['user', 'getApiKeyInfo', {}],
+		['user', 'getSubAccounts', {}],
+		['asset', 'getVaspList', {}],
+		['asset', 'getWithdrawableAmount', { coin: rl('USDT') }],
 	])('%s.%s fails before sending, telling to add a Bybit credential', async (resource, operation, params) => {
 		// a stale "Authentication: None" saved on another resource does not make a private call unsigned
 		const run = runBybit({}, { resource, operation, authentication: 'none', environment: 'custom', baseUrl: sandbox.restUrl, ...params }, { noCredential: true });

@@ -61,10 +61,10 @@ describe('unsigned transport', () => {
 		expect(sent.map((o) => o.url)).toEqual(['http://127.0.0.1:9/proxy/v5/market/time']);
 	});
 
-	it('property: only GET /v5/market/* is sent without a credential; the rest is refused before the HTTP helper', async () => {
+	it('property: only GET /v5/market/*, system status and announcements are sent without a credential; the rest is refused before the HTTP helper', async () => {
 		const method = fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'get');
 		const path = fc.oneof(
-			fc.constantFrom('/v5/market/tickers', '/v5/order/create', '/v5/account/wallet-balance', '/v5/asset/withdraw/create', '/v5/user/query-api', '/v5/MARKET/time', '/v5/market', '/v5/marketx/a'),
+			fc.constantFrom('/v5/market/tickers', '/v5/order/create', '/v5/account/wallet-balance', '/v5/asset/withdraw/create', '/v5/user/query-api', '/v5/MARKET/time', '/v5/market', '/v5/marketx/a', '/v5/system/status', '/v5/announcements/index', '/v5/system/status/x', '/v5/system'),
 			fc.stringMatching(/^\/v5\/[a-z/.%-]{0,24}$/),
 		);
 		await fc.assert(
@@ -75,7 +75,7 @@ describe('unsigned transport', () => {
 				if (isPublicRead(m, p)) {
 					await run;
 					expect(sent).toHaveLength(1);
-					expect(p.toLowerCase().startsWith('/v5/market/')).toBe(true);
+					expect(/^\/v5\/(market\/|system\/status\/?$|announcements\/index\/?$)/.test(p.toLowerCase())).toBe(true);
 				} else {
 					await expect(run).rejects.toThrow(/needs a Bybit API credential: without one, only public market data/);
 					expect(sent).toEqual([]);
