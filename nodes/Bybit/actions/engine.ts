@@ -10,6 +10,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { symbolFromLocator } from '../methods/symbolLocator';
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
 import { writeOnce } from '../trading/writeOnce';
 import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
@@ -177,7 +178,9 @@ export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemInde
 	for (const field of spec.fields) {
 		if (field.type === 'notice' || CONTROL_FIELDS.has(field.name)) continue;
 		if (field.displayOptions?.show && !visible(ctx, field, itemIndex)) continue;
-		const value = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
+		let value: unknown = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
+		// a trading page's address: n8n extracted the symbol part, which names the API symbol in the page's form
+		if (field.type === 'resourceLocator') value = symbolFromLocator(ctx.getNodeParameter(field.name, itemIndex, field.default), value);
 		take(field.name, checkChoice(ctx, itemIndex, field, value), field.required === true, field);
 	}
 	const extraField = spec.fields.find((f) => f.name === 'additionalFields');
