@@ -53,6 +53,7 @@ export function noticeStream(s: NoticeSettings, category: string): { kind: 'cate
 function describe(event: NoticeEvent, d: IDataObject, topic: string): { key: string; symbol?: string; summary: string } {
 	switch (event) {
 		case 'insurance':
+			// one symbol per pushed pool (shared pools, comma-joined in REST, are not pushed): split all the same
 			return { key: `${d.coin}|${d.symbols}`, symbol: String(d.symbols ?? ''), summary: `Insurance pool ${d.coin} (${d.symbols}): balance ${d.balance}` };
 		case 'adlAlert':
 			return {
@@ -81,7 +82,7 @@ export class NoticeWatcher {
 		const items: IDataObject[] = [];
 		for (const entry of entries) {
 			const { key, symbol, summary } = describe(this.s.event, entry, msg.topic);
-			if (this.s.symbols && symbol !== undefined && !this.s.symbols.has(symbol)) continue;
+			if (this.s.symbols && symbol !== undefined && !symbol.split(',').some((x) => this.s.symbols!.has(x.trim()))) continue;
 			const text = JSON.stringify(entry);
 			if (this.last.get(key) === text) continue;
 			this.last.delete(key);

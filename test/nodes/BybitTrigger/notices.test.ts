@@ -5,6 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { NoticeWatcher } from '../../../nodes/BybitTrigger/notices';
 import { startTrigger, useTriggerSandbox, type TriggerRun } from '../../harness/trigger';
 import type { Sandbox } from '../../sandbox';
 
@@ -112,5 +113,13 @@ describe('Bybit Trigger: public notice topics', () => {
 		const msg = run!.items()[0] as IDataObject;
 		expect(Object.keys(msg)).toEqual(['topic', 'ts', 'data']);
 		expect((msg.data as IDataObject[])[0]).toMatchObject({ state: 'ongoing' });
+	});
+});
+
+describe('NoticeWatcher', () => {
+	it('Only Symbols matches any symbol of a pool that names several (comma-joined, as REST writes shared pools)', () => {
+		const w = new NoticeWatcher({ event: 'insurance', group: 'USDT', symbols: new Set(['ETHUSDT']) });
+		const items = w.onMessage({ topic: 'insurance.USDT', type: 'delta', ts: 1, data: [{ coin: 'USDT', symbols: 'BTCUSDT,ETHUSDT', balance: '5', updateTime: '1' }, { coin: 'USDT', symbols: 'SOLUSDT', balance: '6', updateTime: '1' }] });
+		expect(items.map((i) => i.symbols)).toEqual(['BTCUSDT,ETHUSDT']);
 	});
 });
