@@ -10,6 +10,7 @@ import {
 
 import { triggerProperties } from './description';
 import { accountStream } from './account';
+import { searchPublicSymbols } from './listSearch';
 import { marketStream } from './streams';
 
 export class BybitTrigger implements INodeType {
@@ -18,8 +19,11 @@ export class BybitTrigger implements INodeType {
 		name: 'bybitTrigger',
 		icon: { light: 'file:../../icons/bybit.svg', dark: 'file:../../icons/bybit.dark.svg' },
 		group: ['trigger'],
-		version: 1,
-		subtitle: '={{$parameter["source"] === "market" ? $parameter["marketEvent"] + ": " + $parameter["symbol"] : "account: " + $parameter["events"].join(", ")}}',
+		// 1.1: Symbol is a resource locator (1 saved it as text; such nodes keep the text field)
+		version: [1, 1.1],
+		defaultVersion: 1.1,
+		subtitle:
+			'={{$parameter["source"] === "market" ? $parameter["marketEvent"] + ": " + (["insurance", "adlAlert"].includes($parameter["marketEvent"]) ? $parameter["contractGroup"] : $parameter["marketEvent"] === "systemStatus" ? "Bybit" : typeof $parameter["symbol"] === "object" ? $parameter["symbol"].value : $parameter["symbol"]) : "account: " + $parameter["events"].join(", ")}}',
 		description: 'Start workflows from Bybit\'s account and market WebSocket streams',
 		defaults: { name: 'Bybit Trigger' },
 		inputs: [],
@@ -27,6 +31,8 @@ export class BybitTrigger implements INodeType {
 		credentials: [{ name: 'bybitApi', required: true, displayOptions: { show: { source: ['account'] } } }],
 		properties: triggerProperties,
 	};
+
+	methods = { listSearch: { searchSymbols: searchPublicSymbols } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		if (typeof WebSocket === 'undefined') {

@@ -47,11 +47,21 @@ function legacyMark(time: unknown): Mark | undefined {
 	return typeof time === 'number' && time > 0 ? { high: time, floor: time + 1, keys: {} } : undefined;
 }
 
+/** DCP topics (docs: websocket/private/dcp): dcp.future covers linear and inverse. */
+export function dcpTopics(category: string): string[] {
+	if (category === 'linear' || category === 'inverse') return ['dcp.future'];
+	if (category === 'spot') return ['dcp.spot'];
+	if (category === 'option') return ['dcp.option'];
+	return ['dcp.future', 'dcp.spot', 'dcp.option'];
+}
+
 export async function accountStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
 	const credentials = (await ctx.getCredentials('bybitApi')) as BybitCredentialData;
 	const key = signingKeyOf(credentials);
-	const events = ctx.getNodeParameter('events', []) as AccountEvent[];
-	if (!events.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen to.');
+	const chosen = ctx.getNodeParameter('events', []) as Array<AccountEvent | 'dcp'>;
+	if (!chosen.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one event to listen to.');
+	// dcp is a subscription only: Bybit pushes nothing on it
+	const events = chosen.filter((e): e is AccountEvent => e !== 'dcp');
 	const category = ctx.getNodeParameter('category', '') as string;
 	const filters = parseFilters(ctx.getNodeParameter('filters', {}) as IDataObject);
 	const raw = options.rawOutput === true;
@@ -93,7 +103,10 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	};
 
 	const topicName = (e: AccountEvent) => (e === 'executionFast' ? 'execution.fast' : e);
-	const topics = events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e)));
+	const topics = [
+		...events.map((e) => (category && e !== 'wallet' && e !== 'greeks' ? `${topicName(e)}.${category}` : topicName(e))),
+		...(chosen.includes('dcp') ? dcpTopics(category) : []),
+	];
 
 	/** Records an entry as seen; false when it was seen before. */
 	const remember = (event: AccountEvent, entry: IDataObject): boolean => {

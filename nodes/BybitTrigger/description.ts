@@ -1,10 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { publicStreamHosts } from '../../credentials/common/bybit/endpoints';
+import { symbolLocator } from '../Bybit/methods/symbolLocator';
 
 const ACCOUNT = { show: { source: ['account'] } };
 const MARKET = { show: { source: ['market'] } };
 const marketEvent = (events: string[]) => ({ show: { source: ['market'], marketEvent: events } });
+/** Events whose topic names no symbol (a contract group, or nothing): Market Category and Symbol do not apply. */
+const NO_SYMBOL = ['insurance', 'adlAlert', 'systemStatus'];
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -24,6 +27,11 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'multiOptions',
 		displayOptions: ACCOUNT,
 		options: [
+			{
+				name: 'DCP (Keep Disconnect Cancel All Armed)',
+				value: 'dcp',
+				description: 'Subscribes dcp.future, dcp.spot and dcp.option (only the Category\'s product when one is chosen): once every connection holding it is gone (the workflow deactivated, n8n down) for the window set with the Bybit node\'s Order → Set Disconnect Cancel All, Bybit cancels your open orders. Emits no items itself.',
+			},
 			{ name: 'Execution', value: 'execution', description: 'Your fills, with fees' },
 			{ name: 'Execution (Fast)', value: 'executionFast', description: 'Lower-latency fills (trades only, fewer fields)' },
 			{ name: 'Greeks', value: 'greeks', description: 'Option greeks of the account' },
@@ -62,7 +70,7 @@ export const triggerProperties: INodeProperties[] = [
 				displayName: 'Order Status',
 				name: 'orderStatus',
 				type: 'multiOptions',
-				options: ['Cancelled', 'Deactivated', 'Filled', 'New', 'PartiallyFilled', 'Rejected', 'Triggered', 'Untriggered'].map((s) => ({ name: s, value: s })),
+				options: ['Cancelled', 'Deactivated', 'Filled', 'New', 'PartiallyFilled', 'PartiallyFilledCanceled', 'Rejected', 'Triggered', 'Untriggered'].map((s) => ({ name: s, value: s })),
 				default: [],
 				description: 'Only order updates in these statuses',
 			},
@@ -92,7 +100,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Market Category',
 		name: 'marketCategory',
 		type: 'options',
-		displayOptions: MARKET,
+		displayOptions: { ...MARKET, hide: { marketEvent: NO_SYMBOL } },
 		options: [
 			{ name: 'Inverse', value: 'inverse' },
 			{ name: 'Linear', value: 'linear' },
@@ -101,20 +109,51 @@ export const triggerProperties: INodeProperties[] = [
 		],
 		default: 'linear',
 	},
-	{ displayName: 'Symbol', name: 'symbol', type: 'string', displayOptions: MARKET, default: 'BTCUSDT', required: true },
+	// version 1 saved the symbol as text; 1.1 has the locator (list, symbol, trading-page URL)
+	{ displayName: 'Symbol', name: 'symbol', type: 'string', displayOptions: { show: { source: ['market'], '@version': [1] }, hide: { marketEvent: NO_SYMBOL } }, default: 'BTCUSDT', required: true },
+	{
+		...symbolLocator({ searchListMethod: 'searchSymbols', description: 'Trading pair of the Market Category, e.g. BTCUSDT', default: 'BTCUSDT' }),
+		displayOptions: { show: { source: ['market'], '@version': [{ _cnd: { gte: 1.1 } }] }, hide: { marketEvent: NO_SYMBOL } },
+	},
 	{
 		displayName: 'Event',
 		name: 'marketEvent',
 		type: 'options',
 		displayOptions: MARKET,
 		options: [
+			{ name: 'ADL Alert', value: 'adlAlert', description: 'Auto-deleveraging alerts per symbol of a contract group (emitted when an entry changes)' },
 			{ name: 'Candle Closed', value: 'kline' },
+			{ name: 'Insurance Pool Balance', value: 'insurance', description: 'Balance updates of the isolated insurance pools of a contract group' },
 			{ name: 'Large Liquidation', value: 'liquidation' },
 			{ name: 'Large Trade', value: 'publicTrade' },
 			{ name: 'Order Book Snapshot', value: 'orderbook' },
+			{ name: 'Order Price Limit', value: 'priceLimit', description: 'The highest buy and lowest sell price Bybit accepts for the symbol (emitted when they change)' },
 			{ name: 'Price Condition', value: 'ticker' },
+			{ name: 'System Status', value: 'systemStatus', description: 'Bybit platform maintenance and incidents (emitted when one is announced or changes)' },
 		],
 		default: 'ticker',
+	},
+	{
+		displayName: 'Contract Group',
+		name: 'contractGroup',
+		type: 'options',
+		displayOptions: marketEvent(['insurance', 'adlAlert']),
+		options: [
+			{ name: 'Inverse Contracts', value: 'inverse' },
+			{ name: 'USDC Perpetuals and Futures', value: 'USDC' },
+			{ name: 'USDT Perpetuals and Futures', value: 'USDT' },
+		],
+		default: 'USDT',
+		description: 'USDT and USDC groups stream on the linear host, inverse on the inverse host',
+	},
+	{
+		displayName: 'Only Symbols',
+		name: 'noticeSymbols',
+		type: 'string',
+		displayOptions: marketEvent(['insurance', 'adlAlert']),
+		default: '',
+		placeholder: 'BTCUSDT, ETHUSDT',
+		description: 'Comma-separated symbols; empty for every symbol of the group',
 	},
 	{
 		displayName: 'Price',

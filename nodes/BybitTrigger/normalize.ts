@@ -24,7 +24,7 @@ export function summaryOf(event: AccountEvent, d: IDataObject): string {
 	switch (event) {
 		case 'order': {
 			const status = String(d.orderStatus ?? '');
-			const qty = status === 'Filled' || status === 'PartiallyFilled' ? d.cumExecQty : d.qty;
+			const qty = status === 'Filled' || status === 'PartiallyFilled' || status === 'PartiallyFilledCanceled' ? d.cumExecQty : d.qty;
 			const price = Number(d.avgPrice) > 0 ? d.avgPrice : d.price;
 			return `${status}: ${d.side} ${qty} ${sym}${price && Number(price) > 0 ? ` @ ${groupThousands(String(price))}` : ''}`;
 		}

@@ -7,9 +7,11 @@
  */
 import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
-import { wsPublicUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
+import { wsPublicUrl, wsStatusUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
+import { SYMBOL_ID_REGEX, symbolFromLocator } from '../Bybit/methods/symbolLocator';
 import { claim } from './instances';
 import { MarketWatcher, topicOf, type MarketEvent } from './market';
+import { NOTICE_EVENTS, NoticeWatcher, noticeStream, noticeTopic, type ContractGroup, type NoticeEvent } from './notices';
 import { BybitStream, type StreamTimings } from './stream';
 
 export interface StreamHandle {
@@ -55,18 +57,38 @@ export function fatal(ctx: ITriggerFunctions, error: Error): void {
 	ctx.emitError(new NodeOperationError(ctx.getNode(), error.message));
 }
 
-export async function marketStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
-	const category = ctx.getNodeParameter('marketCategory', 'linear') as StreamCategory;
+/**
+ * The Symbol parameter as Bybit's symbol: text (node version 1) or the
+ * locator of 1.1 (n8n extracts a trading page's symbol part; symbolLocator.ts
+ * maps it to the API symbol). Refused, naming the form, when it is not one.
+ */
+export function symbolOf(ctx: ITriggerFunctions): string {
+	const raw = ctx.getNodeParameter('symbol', '') as unknown;
+	let value = symbolFromLocator(raw, ctx.getNodeParameter('symbol', '', { extractValue: true }));
+	if (value && typeof value === 'object' && '__rl' in value) value = (value as { value?: unknown }).value;
+	const symbol = String(value ?? '').trim().toUpperCase();
+	if (!symbol || !new RegExp(`^${SYMBOL_ID_REGEX}$`).test(symbol)) {
+		throw new NodeOperationError(ctx.getNode(), `Symbol "${symbol.slice(0, 40)}" is not a Bybit symbol: give it as Bybit writes it, e.g. BTCUSDT, or pick it from the list.`);
+	}
+	return symbol;
+}
+
+function hostSettings(ctx: ITriggerFunctions): HostSettings {
 	const host = ctx.getNodeParameter('publicHost', 'mainnet') as string;
-	const settings: HostSettings =
-		host === 'custom'
-			? { environment: 'custom', wsBaseUrl: ctx.getNodeParameter('publicWsUrl', '') as string }
-			: { environment: host }; // a preset of endpoints.ts (Public Host options); an unknown value means mainnet
-	const event = ctx.getNodeParameter('marketEvent', 'ticker') as MarketEvent;
+	return host === 'custom'
+		? { environment: 'custom', wsBaseUrl: ctx.getNodeParameter('publicWsUrl', '') as string }
+		: { environment: host }; // a preset of endpoints.ts (Public Host options); an unknown value means mainnet
+}
+
+export async function marketStream(ctx: ITriggerFunctions, options: IDataObject): Promise<StreamHandle> {
+	const event = ctx.getNodeParameter('marketEvent', 'ticker') as MarketEvent | NoticeEvent;
+	if (NOTICE_EVENTS.includes(event)) return await noticeStreamOf(ctx, event as NoticeEvent, options);
+	const category = ctx.getNodeParameter('marketCategory', 'linear') as StreamCategory;
+	const settings = hostSettings(ctx);
 	const get = (name: string, fallback: unknown) => ctx.getNodeParameter(name, fallback) as never;
 	const watcher = new MarketWatcher({
-		event,
-		symbol: String(ctx.getNodeParameter('symbol', '')).trim().toUpperCase(),
+		event: event as MarketEvent,
+		symbol: symbolOf(ctx),
 		priceField: event === 'ticker' ? get('priceField', 'lastPrice') : undefined,
 		condition: event === 'ticker' ? get('condition', 'crossesAbove') : undefined,
 		level: event === 'ticker' ? get('level', 0) : undefined,
@@ -119,6 +141,59 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 				emit(watcher.bookSnapshot());
 			}
 		})();
+	}
+	out.release();
+	return {
+		close: async () => {
+			instance.close();
+			await stream.close();
+		},
+	};
+}
+
+/** Insurance pool, price limit, ADL alert and system status streams (notices.ts). */
+async function noticeStreamOf(ctx: ITriggerFunctions, event: NoticeEvent, options: IDataObject): Promise<StreamHandle> {
+	const category = ctx.getNodeParameter('marketCategory', 'linear') as StreamCategory;
+	if (event === 'priceLimit' && category === 'option') {
+		throw new NodeOperationError(ctx.getNode(), 'Order Price Limit streams exist for spot, linear and inverse symbols, not options. Change Market Category.');
+	}
+	const listed = String(ctx.getNodeParameter('noticeSymbols', '') ?? '')
+		.split(/[\s,]+/)
+		.map((x) => x.trim().toUpperCase())
+		.filter(Boolean);
+	const watcher = new NoticeWatcher({
+		event,
+		symbol: event === 'priceLimit' ? symbolOf(ctx) : undefined,
+		group: event === 'insurance' || event === 'adlAlert' ? (ctx.getNodeParameter('contractGroup', 'USDT') as ContractGroup) : undefined,
+		symbols: (event === 'insurance' || event === 'adlAlert') && listed.length ? new Set(listed) : undefined,
+	});
+	const where = noticeStream(watcher.s, category);
+	const settings = hostSettings(ctx);
+	const raw = options.rawOutput === true;
+	const { instance } = claim<undefined>(ctx);
+	const out = emitter(ctx);
+	const emit = (items: IDataObject[]) => {
+		if (instance.live) out.emit(items);
+	};
+	const stream: BybitStream = new BybitStream({
+		url: where.kind === 'status' ? wsStatusUrl(settings) : wsPublicUrl(settings, where.category as StreamCategory),
+		topics: () => [noticeTopic(watcher.s)],
+		timings: timingsOf(options),
+		health: instance.health,
+		wanted: () => instance.live,
+		onMessage: (msg) => {
+			if (!instance.live) return void stream.close();
+			emit(raw ? [msg as unknown as IDataObject] : watcher.onMessage(msg));
+		},
+		onFatal: (error) => {
+			if (instance.live) fatal(ctx, error);
+		},
+	});
+	try {
+		await stream.start();
+	} catch (error) {
+		instance.close();
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
 	}
 	out.release();
 	return {

@@ -3,6 +3,8 @@
  * `emit`/`emitError` recorded, static data kept across restarts, and the
  * real credential + axios behind httpRequestWithAuthentication.
  */
+// n8n-core's own extractValue (resource locator modes, `extractValue` regexes), as getNodeParameter applies it
+import { extractValue } from 'n8n-core/dist/execution-engine/node-execution-context/utils/extract-value';
 import { Workflow, type ICredentialDataDecryptedObject, type IDataObject, type INode, type INodeExecutionData, type INodeTypes, type ITriggerFunctions, type ITriggerResponse } from 'n8n-workflow';
 
 import { BybitTrigger } from '../../nodes/BybitTrigger/BybitTrigger.node';
@@ -113,6 +115,8 @@ export interface TriggerOptions {
 	n8n?: N8nStaticData;
 	/** Same id = the same workflow in this process (default: a new one per trigger). */
 	workflowId?: string;
+	/** The node's typeVersion as saved in the workflow (default 1). */
+	typeVersion?: number;
 }
 
 export async function startTrigger(
@@ -123,7 +127,8 @@ export async function startTrigger(
 	const emitted: IDataObject[][] = [];
 	const errors: Error[] = [];
 	const staticData = options.n8n ? options.n8n.load() : (options.staticData ?? {});
-	const node: INode = { ...TRIGGER_NODE };
+	const node: INode = { ...TRIGGER_NODE, typeVersion: options.typeVersion ?? 1, parameters: params as INode['parameters'] };
+	const nodeType = new BybitTrigger();
 	const workflow = { id: options.workflowId ?? `wf-${++workflowNo}`, name: 'Bybit Trigger test', active: true };
 	const ctx = {
 		getNode: () => node,
@@ -133,7 +138,10 @@ export async function startTrigger(
 			if (!credentials) throw new Error('no credential');
 			return credentials;
 		},
-		getNodeParameter: (name: string, fallback?: unknown) => (name in params ? params[name] : fallback),
+		getNodeParameter: (name: string, fallback?: unknown, opts?: { extractValue?: boolean }) => {
+			const value = name in params ? params[name] : fallback;
+			return opts?.extractValue ? extractValue(value as never, name, node, nodeType) : value;
+		},
 		getWorkflowStaticData: () => staticData,
 		emit: (data: INodeExecutionData[][]) => {
 			options.n8n?.save();
@@ -146,7 +154,7 @@ export async function startTrigger(
 			httpRequestWithAuthentication: credentials ? makeHttpRequestWithAuthentication(credentials) : undefined,
 		},
 	} as unknown as ITriggerFunctions;
-	const response = await new BybitTrigger().trigger.call(ctx);
+	const response = await nodeType.trigger.call(ctx);
 	options.n8n?.save(); // after a successful activation
 	const close = response.closeFunction;
 	if (close) {

@@ -75,6 +75,10 @@ export interface SandboxControl {
 	requests(): RequestLogEntry[];
 	clearRequests(): void;
 	emitPrivate(topic: string, data: Json[]): number;
+	/** Push on a public notice topic (insurance.USDT, priceLimit.BTCUSDT, adlAlert.USDT, system.status) in the docs' shape; see ws/notices.ts. */
+	publishNotice(topic: string, data: Json | Json[], opts?: { type?: 'snapshot' | 'delta'; category?: Category }): number;
+	/** Every WebSocket client message the sandbox received (parsed), oldest first, with the connection's path. */
+	wsReceived(): Array<{ connId: string; kind: string; path: string; msg: Json }>;
 	pushBurst(n: number, opts?: BurstOptions): Promise<BurstResult>;
 	/** Closed WebSocket connections and their close codes, oldest first. */
 	closeCodes(): Array<{ connId: string; kind: string; code: number; time: number }>;
@@ -192,6 +196,8 @@ export function createControl(d: ControlDeps): SandboxControl {
 			d.log.length = 0;
 		},
 		emitPrivate: (topic, data) => ws.priv.emit(topic, data),
+		publishNotice: (topic, data, opts) => ws.notices.publish(topic, data, opts),
+		wsReceived: () => ws.hub.received.slice(),
 		pushBurst: (n, opts) => burst(d, n, opts ?? {}),
 		closeCodes: () => ws.hub.closes.slice(),
 		openSockets: () => ws.hub.conns.size,

@@ -80,6 +80,11 @@ export function wsPublicUrl(settings: HostSettings, category: StreamCategory): s
 	return `${wsBaseUrl(settings, 'public')}/v5/public/${category}`;
 }
 
+/** The system status stream (docs: websocket/system/system-status): public, on the public stream host. */
+export function wsStatusUrl(settings: HostSettings): string {
+	return `${wsBaseUrl(settings, 'public')}/v5/public/misc/status`;
+}
+
 /**
  * Hosts for public streams without a credential (Bybit Trigger, market mode):
  * mainnet, testnet and the regional sites whose public streams have their own

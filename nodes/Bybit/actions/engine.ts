@@ -10,9 +10,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { symbolFromLocator } from '../methods/symbolLocator';
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
 import { writeOnce } from '../trading/writeOnce';
 import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
+import { addRunNote } from './hints';
 import { checkValue } from './inputs';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec, Resource } from './types';
@@ -177,7 +179,9 @@ export function readParams(ctx: IExecuteFunctions, spec: OperationSpec, itemInde
 	for (const field of spec.fields) {
 		if (field.type === 'notice' || CONTROL_FIELDS.has(field.name)) continue;
 		if (field.displayOptions?.show && !visible(ctx, field, itemIndex)) continue;
-		const value = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
+		let value: unknown = ctx.getNodeParameter(field.name, itemIndex, field.default, { extractValue: true });
+		// a trading page's address: n8n extracted the symbol part, which names the API symbol in the page's form
+		if (field.type === 'resourceLocator') value = symbolFromLocator(ctx.getNodeParameter(field.name, itemIndex, field.default), value);
 		take(field.name, checkChoice(ctx, itemIndex, field, value), field.required === true, field);
 	}
 	const extraField = spec.fields.find((f) => f.name === 'additionalFields');
@@ -239,9 +243,20 @@ export async function executeSpec(this: IExecuteFunctions, spec: OperationSpec, 
 		if (max) req.qs = { ...params, limit: wanted === undefined ? max : Math.min(wanted, max) };
 		const result = await bybitApiRequest.call(this, req);
 		const rows = (result[spec.list.listKey] as IDataObject[] | undefined) ?? [];
+		// Return All asked for the endpoint's maximum: a full answer may not be all there is
+		if (wanted === undefined && max && rows.length >= max) addRunNote(this, { kind: 'returnAllCapped', itemIndex, operation: spec.name, max, unit: 'rows', narrow: narrowing(spec) });
 		return wanted === undefined ? rows : rows.slice(0, wanted);
 	}
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	return await bybitApiRequestAllItems.call(this, req, { listKey: spec.list.listKey, pageSize: spec.list.pageSize, limit });
+	const onCapped = (max: number) => addRunNote(this, { kind: 'returnAllCapped', itemIndex, operation: spec.name, max, unit: 'pages', narrow: narrowing(spec) });
+	return await bybitApiRequestAllItems.call(this, req, { listKey: spec.list.listKey, pageSize: spec.list.pageSize, limit, onCapped });
+}
+
+/** How to get the rest of a capped list: a time window where the operation has one. */
+function narrowing(spec: OperationSpec): string {
+	const names = spec.fields.flatMap((f) => [f.name, ...((f.options ?? []) as Array<{ name?: string }>).map((o) => o.name)]);
+	return names.includes('endTime') || names.includes('end')
+		? 'Narrow Start Time / End Time (or page back with End Time set to the oldest row\'s time) and run again for the rest.'
+		: 'Narrow the request with its filters to see the rest.';
 }

@@ -4,6 +4,8 @@
  */
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { symbolLocator } from '../methods/symbolLocator';
+
 export type Category = 'spot' | 'linear' | 'inverse' | 'option';
 
 const CATEGORY_NAMES: Record<Category, string> = {
@@ -58,18 +60,7 @@ export function category(allowed: Category[], options: { required?: boolean; def
 }
 
 export function symbol(required = true, description = 'Trading pair, e.g. BTCUSDT'): INodeProperties {
-	return {
-		displayName: 'Symbol',
-		name: 'symbol',
-		type: 'resourceLocator',
-		required,
-		default: { mode: 'list', value: '' },
-		description,
-		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSymbols', searchable: true } },
-			{ displayName: 'By Symbol', name: 'id', type: 'string', placeholder: 'BTCUSDT' },
-		],
-	};
+	return symbolLocator({ searchListMethod: 'searchSymbols', description, required });
 }
 
 export function coin(name = 'coin', required = true, displayName = 'Coin'): INodeProperties {

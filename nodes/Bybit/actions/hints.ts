@@ -6,6 +6,33 @@ import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 
 import { ENVIRONMENTS } from '../../../credentials/common/bybit/endpoints';
 
+/**
+ * What an operation noticed about one item while it ran, for the hints:
+ * written by the engine and the sizing code on the run's context, read (and
+ * cleared) by the router once the items are done.
+ */
+export type RunNote =
+	/** Return All stopped at a maximum: `max` rows of an endpoint without pages, or `max` pages. */
+	| { kind: 'returnAllCapped'; itemIndex: number; operation: string; max: number; unit: 'rows' | 'pages'; narrow: string }
+	/** A computed or given quantity was rounded down to the instrument's qtyStep before sending. */
+	| { kind: 'qtyRoundedDown'; itemIndex: number; symbol: string; requested: string; sent: string; qtyStep: string };
+
+const NOTES = new WeakMap<object, RunNote[]>();
+
+/** Records a note on the run's context (the node's execute context: one per node run). */
+export function addRunNote(ctx: object, note: RunNote): void {
+	const list = NOTES.get(ctx);
+	if (list) list.push(note);
+	else NOTES.set(ctx, [note]);
+}
+
+/** The notes recorded so far, cleared. */
+export function takeRunNotes(ctx: object): RunNote[] {
+	const list = NOTES.get(ctx) ?? [];
+	NOTES.delete(ctx);
+	return list;
+}
+
 export interface RunFacts {
 	/** output rows of the items that succeeded */
 	rows: IDataObject[];
@@ -15,6 +42,8 @@ export interface RunFacts {
 	mode: string;
 	/** the credential's environment */
 	environment: string;
+	/** notes of the items that succeeded */
+	notes?: RunNote[];
 }
 
 /** Environments where orders move real funds (testnet, demo trading and custom hosts do not). */
@@ -22,6 +51,13 @@ const PAPER = new Set(['testnet', 'demo', 'custom']);
 export const realFunds = (environment: string) => environment in ENVIRONMENTS && !PAPER.has(environment);
 
 const isDryRun = (row: IDataObject) => row.dryRun === true;
+
+const capped = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'returnAllCapped' }> => n.kind === 'returnAllCapped');
+const rounded = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'qtyRoundedDown' }> => n.kind === 'qtyRoundedDown');
+const itemsOf = (notes: Array<{ itemIndex: number }>) => {
+	const nos = [...new Set(notes.map((n) => n.itemIndex + 1))];
+	return `item${nos.length > 1 ? 's' : ''} ${nos.slice(0, 5).join(', ')}${nos.length > 5 ? ` and ${nos.length - 5} more` : ''}`;
+};
 
 const RULES: Array<{ applies: (f: RunFacts) => boolean; hint: (f: RunFacts) => NodeExecutionHint }> = [
 	{
@@ -39,6 +75,30 @@ const RULES: Array<{ applies: (f: RunFacts) => boolean; hint: (f: RunFacts) => N
 			location: 'outputPane',
 			message: `This test run changed your real Bybit account (${ENVIRONMENTS[f.environment as keyof typeof ENVIRONMENTS].name}). Use a Testnet or Demo Trading credential, or Options → Dry Run, while building a workflow.`,
 		}),
+	},
+	{
+		applies: (f) => capped(f).length > 0,
+		hint: (f) => {
+			const [first] = capped(f);
+			const what = first.unit === 'rows' ? `${first.max} rows, all Bybit returns in one request for ${first.operation} (it has no further pages)` : `${first.max} pages of ${first.operation}, the node's maximum`;
+			return {
+				type: 'warning',
+				location: 'outputPane',
+				message: `Return All hit its cap (${itemsOf(capped(f))}): the output stops at ${what}; there may be more. ${first.narrow}`,
+			};
+		},
+	},
+	{
+		applies: (f) => rounded(f).length > 0,
+		hint: (f) => {
+			const list = rounded(f);
+			const shown = list.slice(0, 3).map((n) => `${n.symbol} requested ${n.requested}, sent ${n.sent} (qtyStep ${n.qtyStep})`);
+			return {
+				type: 'info',
+				location: 'outputPane',
+				message: `Quantity rounded down to the quantity step (${itemsOf(list)}): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. Bybit takes only multiples of qtyStep; rounding down never orders more than asked.`,
+			};
+		},
 	},
 ];
 

@@ -10,10 +10,10 @@ import * as D from '../trading/decimalMath';
 import { closePosition, flipPosition, openPositions } from '../trading/positionOps';
 import { ageProblem, intentOf, orderLinkIdFromAlert, parseAlert, secretMatches, SignalError, symbolFromTicker, type SignalIntent, type TradingViewAlert } from '../trading/signal';
 import { checkPrice, instrumentFilters } from '../trading/instruments';
-import { qtyProblem, roundQty, SizingError } from '../trading/sizing';
+import { qtyProblem, roundQty, SizingError, type RoundTrace } from '../trading/sizing';
 import { category, choice, decimal, text } from './fields';
 import { MAX_DECIMAL_LENGTH } from './inputs';
-import { prepareCreate, runCreate, type QtyType } from './orderSizing';
+import { noteRounding, prepareCreate, runCreate, type QtyType } from './orderSizing';
 import { prefetchPositionMode } from './positionIdx';
 import type { OperationSpec } from './types';
 
@@ -61,7 +61,9 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 	const cat = String(body.category);
 	// one round trip for both look-ups (each kept: filters 10 min, the check price 5 min)
 	const [f, price] = await Promise.all([instrumentFilters(ctx, cat, String(body.symbol), i), checkPrice(ctx, cat, String(body.symbol), i)]);
-	body.qty = roundQty(given, f);
+	const trace: RoundTrace = {};
+	body.qty = roundQty(given, f, trace);
+	noteRounding(ctx, trace, f, i);
 	if (cat === 'spot') body.marketUnit = 'baseCoin';
 	const problem = qtyProblem(String(body.qty), price, 'Market', f);
 	if (problem) throw new SignalError(problem);

@@ -24,7 +24,9 @@ import {
 	spendCoin,
 	type InstrumentFilters,
 	type PriceKind,
+	type RoundTrace,
 } from '../trading/sizing';
+import { addRunNote } from './hints';
 
 export type QtyType = 'base' | 'quote' | 'balancePercent' | 'risk';
 
@@ -55,29 +57,37 @@ async function fallbackPrice(ctx: IExecuteFunctions, f: InstrumentFilters, coin:
  * Balance and risk sizing in the coin the order is counted in (see
  * trading/balances.ts for which wallet fields, per Bybit's docs).
  */
-async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObject, f: InstrumentFilters, price: string, i: number): Promise<string> {
+async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObject, f: InstrumentFilters, price: string, i: number, trace: RoundTrace): Promise<string> {
 	const value = String(body.qty);
 	const side = body.side === 'Sell' ? 'Sell' : 'Buy';
 	switch (qtyType) {
 		case 'base':
 			return value;
 		case 'quote':
-			return qtyFromQuote(value, price, f);
+			return qtyFromQuote(value, price, f, trace);
 		case 'balancePercent': {
 			const coin = spendCoin(f, side);
 			const w = await fetchWallet(ctx, i);
-			if (f.category === 'spot') return balanceQty(w, 'REGULAR_MARGIN', value, '1', price, f, side);
+			if (f.category === 'spot') return balanceQty(w, 'REGULAR_MARGIN', value, '1', price, f, side, undefined, trace);
 			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
-			return balanceQty(w, await fetchMarginMode(ctx, i), value, await leverageOf(ctx, body, i), price, f, side, fallback);
+			return balanceQty(w, await fetchMarginMode(ctx, i), value, await leverageOf(ctx, body, i), price, f, side, fallback, trace);
 		}
 		case 'risk': {
 			if (!body.stopLoss) throw new SizingError('Risk sizing needs a Stop Loss (Additional Fields): the quantity is the risk divided by the distance to the stop.');
 			const coin = pnlCoin(f);
 			const w = await fetchWallet(ctx, i);
 			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
-			return riskQty(w, value, price, String(body.stopLoss), f, fallback);
+			return riskQty(w, value, price, String(body.stopLoss), f, fallback, trace);
 		}
 	}
+}
+
+/** Notes a quantity rounded down to qtyStep for the execution hint (requested shown to 8 decimals past the step). */
+export function noteRounding(ctx: IExecuteFunctions, trace: RoundTrace, f: InstrumentFilters, i: number): void {
+	if (trace.requested === undefined || trace.sent === undefined || D.compare(trace.sent, trace.requested) >= 0) return;
+	const cut = D.roundToStep(trace.requested, D.div(f.qtyStep, '100000000', 30), 'floor');
+	const shown = cut.includes('.') ? cut.replace(/0+$/, '').replace(/\.$/, '') : cut;
+	addRunNote(ctx, { kind: 'qtyRoundedDown', itemIndex: i, symbol: f.symbol, requested: D.compare(cut, trace.requested) === 0 ? shown : `${shown}…`, sent: trace.sent, qtyStep: f.qtyStep });
 }
 
 export type TpslUnit = 'price' | 'percent' | 'ticks';
@@ -139,7 +149,9 @@ export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, s
 		const limit = body.orderType === 'Limit' && body.price ? String(body.price) : undefined;
 		const price = limit ?? (await currentPrice(ctx, category, symbol, 'lastPrice', i));
 		if (s.tpslUnit !== 'price') applyTpslOffsets(body, s.tpslUnit, limit ?? (body.triggerPrice ? String(body.triggerPrice) : price), f);
-		body.qty = await sizedQty(ctx, s.qtyType, body, f, price, i);
+		const trace: RoundTrace = {};
+		body.qty = await sizedQty(ctx, s.qtyType, body, f, price, i, trace);
+		noteRounding(ctx, trace, f, i);
 		if (s.qtyType !== 'base' && category === 'spot' && body.orderType === 'Market') body.marketUnit = 'baseCoin';
 		const problem = category === 'spot' && body.orderType === 'Market' && body.marketUnit !== 'baseCoin' ? undefined : qtyProblem(String(body.qty), price, String(body.orderType), f);
 		if (problem) throw new SizingError(problem);

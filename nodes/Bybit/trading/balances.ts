@@ -24,7 +24,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequest, type BybitContext } from '../transport';
 import * as D from './decimalMath';
-import { pnlCoin, qtyFromBalancePercent, qtyFromRisk, SizingError, spendCoin, type Amount, type InstrumentFilters } from './sizing';
+import { pnlCoin, qtyFromBalancePercent, qtyFromRisk, SizingError, spendCoin, type Amount, type InstrumentFilters, type RoundTrace } from './sizing';
 
 export interface Wallet {
 	totalEquity: string;
@@ -109,8 +109,8 @@ export async function fetchMarginMode(ctx: BybitContext, itemIndex?: number): Pr
 }
 
 /** Risk sizing from the wallet: the account's equity in the order's pnl coin, then qtyFromRisk. */
-export function riskQty(w: Wallet, riskPercent: string, entry: string, stop: string, f: InstrumentFilters, fallbackPrice?: string): string {
-	return qtyFromRisk(equityIn(w, pnlCoin(f), fallbackPrice), riskPercent, entry, stop, f);
+export function riskQty(w: Wallet, riskPercent: string, entry: string, stop: string, f: InstrumentFilters, fallbackPrice?: string, trace?: RoundTrace): string {
+	return qtyFromRisk(equityIn(w, pnlCoin(f), fallbackPrice), riskPercent, entry, stop, f, trace);
 }
 
 /** Balance-percent sizing from the wallet: the available balance of the coin the order spends, then qtyFromBalancePercent. */
@@ -123,8 +123,9 @@ export function balanceQty(
 	f: InstrumentFilters,
 	side: 'Buy' | 'Sell',
 	fallbackPrice?: string,
+	trace?: RoundTrace,
 ): string {
 	const coin = spendCoin(f, side);
 	const available = f.category === 'spot' ? spotFree(w, coin) : availableIn(w, coin, marginMode, fallbackPrice);
-	return qtyFromBalancePercent(available, percent, f.category === 'spot' ? '1' : leverage, price, f, side);
+	return qtyFromBalancePercent(available, percent, f.category === 'spot' ? '1' : leverage, price, f, side, trace);
 }

@@ -43,9 +43,20 @@ export function filtersFromInstrument(category: string, row: Record<string, unkn
 	};
 }
 
+/** Where roundQty reports the quantity it was given and the one it returned (for the execution hint). */
+export interface RoundTrace {
+	requested?: string;
+	sent?: string;
+}
+
 /** Rounds a computed quantity down to the step (never more than asked for). */
-export function roundQty(qty: string, f: InstrumentFilters): string {
-	return D.roundToStep(qty, f.qtyStep, 'floor');
+export function roundQty(qty: string, f: InstrumentFilters, trace?: RoundTrace): string {
+	const rounded = D.roundToStep(qty, f.qtyStep, 'floor');
+	if (trace) {
+		trace.requested = qty;
+		trace.sent = rounded;
+	}
+	return rounded;
 }
 
 export type PriceKind = 'limit' | 'trigger' | 'takeProfit' | 'stopLoss';
@@ -72,11 +83,11 @@ export function roundPrice(price: string, f: InstrumentFilters, kind: PriceKind,
 }
 
 /** Base quantity worth `amount` of the quote coin at `price` (inverse: `amount` USD is the contract count). */
-export function qtyFromQuote(amount: string, price: string, f: InstrumentFilters): string {
+export function qtyFromQuote(amount: string, price: string, f: InstrumentFilters, trace?: RoundTrace): string {
 	if (!D.isPositive(amount)) throw new SizingError(`The quote amount must be positive, got ${amount}.`);
-	if (f.category === 'inverse') return roundQty(amount, f);
+	if (f.category === 'inverse') return roundQty(amount, f, trace);
 	if (!D.isPositive(price)) throw new SizingError(`No usable price for ${f.symbol} (got ${price}).`);
-	return roundQty(D.div(amount, price), f);
+	return roundQty(D.div(amount, price), f, trace);
 }
 
 /** An amount of one coin. Sizing refuses an amount in another coin than the order's: that is how USD got used as BTC. */
@@ -126,21 +137,21 @@ function checkPercent(percent: string, what: string): void {
  * 5x and 60,000 = 3,000 USD contracts); spot buys spend the quote coin, spot
  * sells sell that share of the base coin.
  */
-export function qtyFromBalancePercent(available: Amount, percent: string, leverage: string, price: string, f: InstrumentFilters, side: 'Buy' | 'Sell' = 'Buy'): string {
+export function qtyFromBalancePercent(available: Amount, percent: string, leverage: string, price: string, f: InstrumentFilters, side: 'Buy' | 'Sell' = 'Buy', trace?: RoundTrace): string {
 	checkPercent(percent, 'balance percentage');
 	expectCoin(available, spendCoin(f, side), 'available balance', f);
 	if (!D.isPositive(available.amount)) {
 		throw new SizingError(`The available ${available.coin} balance is ${available.amount}: nothing to size ${f.symbol} from.`);
 	}
 	const margin = D.div(D.mul(available.amount, percent), '100');
-	if (f.category === 'spot') return side === 'Sell' ? roundQty(margin, f) : qtyFromQuote(margin, price, f);
+	if (f.category === 'spot') return side === 'Sell' ? roundQty(margin, f, trace) : qtyFromQuote(margin, price, f, trace);
 	const lev = leverage && D.isDecimalString(leverage) && D.isPositive(leverage) ? leverage : '1';
 	const notional = D.mul(margin, lev);
 	if (f.category === 'inverse') {
 		if (!D.isPositive(price)) throw new SizingError(`No usable price for ${f.symbol} (got ${price}).`);
-		return roundQty(D.mul(notional, price), f);
+		return roundQty(D.mul(notional, price), f, trace);
 	}
-	return qtyFromQuote(notional, price, f);
+	return qtyFromQuote(notional, price, f, trace);
 }
 
 /** What one unit of quantity loses between entry and stop, in the pnl coin (inverse: |1/E - 1/S| coin per USD contract). */
@@ -156,7 +167,7 @@ export function lossPerUnit(entry: string, stop: string, f: InstrumentFilters, d
  * is USD contracts: contracts = risk x entry x stop / |entry - stop|. Rounded
  * down, so the loss at the stop never exceeds the risk.
  */
-export function qtyFromRisk(equity: Amount, riskPercent: string, entry: string, stop: string, f: InstrumentFilters): string {
+export function qtyFromRisk(equity: Amount, riskPercent: string, entry: string, stop: string, f: InstrumentFilters, trace?: RoundTrace): string {
 	checkPercent(riskPercent, 'risk percentage');
 	expectCoin(equity, pnlCoin(f), 'equity', f);
 	if (!D.isPositive(equity.amount)) throw new SizingError(`The ${equity.coin} equity is ${equity.amount}: there is nothing to risk.`);
@@ -165,9 +176,9 @@ export function qtyFromRisk(equity: Amount, riskPercent: string, entry: string, 
 	if (!D.isPositive(distance)) throw new SizingError(`The stop (${stop}) must differ from the entry (${entry}).`);
 	const risk = D.div(D.mul(equity.amount, riskPercent), '100');
 	if (f.category === 'inverse') {
-		return roundQty(D.div(D.mul(D.mul(risk, entry), stop), distance), f);
+		return roundQty(D.div(D.mul(D.mul(risk, entry), stop), distance), f, trace);
 	}
-	return roundQty(D.div(risk, distance), f);
+	return roundQty(D.div(risk, distance), f, trace);
 }
 
 /** Checks a quantity against the instrument's limits; returns the problem, naming the numbers. */

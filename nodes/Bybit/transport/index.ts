@@ -344,6 +344,8 @@ export interface PaginationOptions {
 	pageSize?: number;
 	/** Safety stop. */
 	maxPages?: number;
+	/** Called when the safety stop ended the list while Bybit still offered a next page. */
+	onCapped?: (maxPages: number) => void;
 }
 
 /** Follows `nextPageCursor` and returns the rows of every page, up to `limit`. */
@@ -368,8 +370,9 @@ export async function bybitApiRequestAllItems(
 		rows.push(...list);
 		if (options.limit !== undefined && rows.length >= options.limit) return rows.slice(0, options.limit);
 		cursor = (result?.nextPageCursor as string | undefined) || undefined;
-		if (!cursor || list.length === 0) break;
+		if (!cursor || list.length === 0) return rows;
 	}
+	options.onCapped?.(maxPages);
 	return rows;
 }
 

@@ -1,11 +1,11 @@
 /** WebSocket connections and outgoing pushes (pausable: queued in order, flushed on resume). */
 import type { WebSocket } from 'ws';
-import type { Category } from '../types';
+import type { Category, Json } from '../types';
 import type { KeyRecord } from '../state/exchange';
 
 export interface Conn {
 	ws: WebSocket;
-	kind: 'public' | 'private';
+	kind: 'public' | 'private' | 'status';
 	category?: Category;
 	connId: string;
 	key?: KeyRecord;
@@ -24,7 +24,9 @@ export class Hub {
 	dropsAfterSubscribe = 0;
 	/** Every closed connection with the close code the server saw (1000 = a clean client close). */
 	readonly closes: Array<{ connId: string; kind: string; code: number; time: number }> = [];
-	/** topic -> subscribed connections (public topics are keyed "category|topic"). */
+	/** Every client message received, parsed, in order: what went over the wire (subscribe args and all). */
+	readonly received: Array<{ connId: string; kind: string; path: string; msg: Json }> = [];
+	/** topic -> subscribed connections (public topics are keyed "category|topic", system status "status|system.status"). */
 	readonly subs = new Map<string, Set<Conn>>();
 	private paused = false;
 	private queue: Array<[Conn, string]> = [];

@@ -6,6 +6,7 @@ import { tickerJson } from '../routes/market';
 import { trimmed } from '../util/num';
 import type { Category, Json } from '../types';
 import type { Conn, Hub } from './hub';
+import { noticeServed } from './notices';
 
 const DEPTHS: Record<Category, number[]> = { linear: [1, 50, 200, 1000], inverse: [1, 50, 200, 1000], spot: [1, 50, 200, 1000], option: [25, 100] };
 
@@ -14,7 +15,8 @@ type Parsed =
 	| { kind: 'publicTrade'; insts: Instrument[] }
 	| { kind: 'tickers'; inst: Instrument }
 	| { kind: 'kline'; inst: Instrument; interval: Interval }
-	| { kind: 'allLiquidation'; inst: Instrument };
+	| { kind: 'allLiquidation'; inst: Instrument }
+	| { kind: 'notice' };
 
 interface BookState {
 	u: number;
@@ -68,7 +70,8 @@ export class PublicStreams {
 			const i = inst(parts[1]);
 			return i ? { kind: 'allLiquidation', inst: i } : undefined;
 		}
-		return undefined;
+		// insurance, priceLimit, adlAlert: pushed from control (notices.ts)
+		return noticeServed(this.ex, category, topic) ? { kind: 'notice' } : undefined;
 	}
 
 	onMessage(conn: Conn, msg: Json): void {

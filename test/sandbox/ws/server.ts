@@ -1,4 +1,4 @@
-/** WebSocket endpoints on the REST server's port: /v5/public/{category} and /v5/private. */
+/** WebSocket endpoints on the REST server's port: /v5/public/{category}, /v5/public/misc/status and /v5/private. */
 import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -6,6 +6,7 @@ import type { Exchange } from '../state/exchange';
 import type { Category, Json } from '../types';
 import { Hub, type Conn } from './hub';
 import { PrivateStream } from './private';
+import { NoticeStreams, STATUS_PATH } from './notices';
 import { PublicStreams } from './public';
 
 const PUBLIC = /^\/v5\/public\/(spot|linear|inverse|option)$/;
@@ -14,6 +15,7 @@ export class WsServer {
 	readonly hub = new Hub();
 	readonly priv: PrivateStream;
 	readonly pub: PublicStreams;
+	readonly notices: NoticeStreams;
 	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
 	constructor(
@@ -22,6 +24,7 @@ export class WsServer {
 	) {
 		this.priv = new PrivateStream(ex, this.hub);
 		this.pub = new PublicStreams(ex, this.hub);
+		this.notices = new NoticeStreams(ex, this.hub);
 		ex.sinks = {
 			private: (topic, category, data, executions) => this.priv.publish(topic, category, data, executions),
 			public: (event) => this.pub.publish(event),
@@ -32,15 +35,16 @@ export class WsServer {
 	private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		const path = (req.url ?? '').split('?')[0];
 		const m = PUBLIC.exec(path);
-		if (!m && path !== '/v5/private') {
+		if (!m && path !== '/v5/private' && path !== STATUS_PATH) {
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 			return;
 		}
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, m ? (m[1] as Category) : undefined));
+		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, path, m ? (m[1] as Category) : undefined));
 	}
 
-	private accept(ws: WebSocket, category: Category | undefined): void {
-		const conn: Conn = { ws, kind: category ? 'public' : 'private', category, connId: this.ex.ids.connId(), topics: new Set() };
+	private accept(ws: WebSocket, path: string, category: Category | undefined): void {
+		const kind = category ? 'public' : path === STATUS_PATH ? 'status' : 'private';
+		const conn: Conn = { ws, kind, category, connId: this.ex.ids.connId(), topics: new Set() };
 		this.hub.conns.add(conn);
 		ws.on('message', (raw) => {
 			let msg: Json;
@@ -50,7 +54,11 @@ export class WsServer {
 				return this.hub.reply(conn, { success: false, ret_msg: 'error:request is not a valid JSON', conn_id: conn.connId });
 			}
 			if (!msg || typeof msg !== 'object') return;
+			// auth args carry the key and a signature: kept out of the log
+			this.hub.received.push({ connId: conn.connId, kind: conn.kind, path, msg: msg.op === 'auth' ? { ...msg, args: ['(redacted)'] } : msg });
+			if (this.hub.received.length > 10_000) this.hub.received.shift();
 			if (conn.kind === 'private') this.priv.onMessage(conn, msg);
+			else if (conn.kind === 'status') this.notices.onStatusMessage(conn, msg);
 			else this.pub.onMessage(conn, msg);
 		});
 		ws.on('error', () => undefined);
