@@ -110,6 +110,12 @@ export function convertAllowListRefusal(allowed: ReadonlySet<string>, path: stri
 	return `Converting ${coins.from} to ${coins.to} is not allowed by the credential's allowed symbols (${list}): a convert needs the pair ${coins.from}${coins.to} or ${coins.to}${coins.from} in the list (e.g. BTCUSDT allows BTC<->USDT). Add the pair under "Allowed Symbols" in the credential.`;
 }
 
+/** An amount as a reader writes it (Bybit's 18-decimal strings trimmed). */
+function shown(amount: string): string {
+	const d = parseDecimal(amount);
+	return d && d !== 'invalid' ? formatDec(d) : amount;
+}
+
 /** The value of a quote request or a confirm in USD, or why it cannot be valued. */
 export function convertValue(path: string, body: IDataObject, facts: MarketFacts | undefined): { value: Dec; what: string } | string {
 	if (path === CONVERT_QUOTE) {
@@ -126,7 +132,7 @@ export function convertValue(path: string, body: IDataObject, facts: MarketFacts
 	if (typeof from === 'string') return from;
 	const to = legValue(quote.toCoin, quote.toAmount, facts);
 	if (typeof to === 'string') return to;
-	return { value: compare(from, to) >= 0 ? from : to, what: `${quote.fromAmount} ${quote.fromCoin} to ${quote.toAmount} ${quote.toCoin}` };
+	return { value: compare(from, to) >= 0 ? from : to, what: `${shown(quote.fromAmount)} ${quote.fromCoin} to ${shown(quote.toAmount)} ${quote.toCoin}` };
 }
 
 export function convertCapRefusal(cap: Dec, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {

@@ -2,7 +2,7 @@
  * Convert on the wire: `side` and `index`/`limit` go out as integers (text in
  * the query), amounts as decimal strings, requestCoin defaults to fromCoin.
  * The whole quote → confirm → status → history flow, with balances, expiry
- * and the credential's limits, is in ../convert.sandbox.test.ts.
+ * and the credential's limits, is in ../actions/convert.test.ts.
  */
 import { rl } from '../../../harness/execute';
 import type { CaseGroup } from './case';
