@@ -6,10 +6,11 @@ import { convertRoutes } from './convert';
 import { marketRoutes } from './market';
 import { orderRoutes } from './order';
 import { positionRoutes } from './position';
+import { preCheckRoutes } from './preCheck';
 import { table, type RouteTable } from './route';
 import { spotMarginRoutes } from './spotMargin';
 import { userRoutes } from './user';
 
 export function buildRoutes(ex: Exchange): RouteTable {
-	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes, spotMarginRoutes, convertRoutes);
+	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes, spotMarginRoutes, convertRoutes, preCheckRoutes);
 }

@@ -25,7 +25,7 @@ useTradingSandbox((s, c) => {
 const sent = (path: string) => sandbox.control.requests().filter((r) => r.path === path);
 const QUOTE = '/v5/asset/exchange/quote-apply';
 const CONFIRM = '/v5/asset/exchange/convert-execute';
-const limited = (limits: IDataObject) => ({ ...creds, ...limits });
+const limited = (limits: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject => ({ ...creds, ...limits });
 const requestQuote = async (c: ICredentialDataDecryptedObject, fromCoin: string, toCoin: string, requestAmount: string) =>
 	(await runBybit(c, { resource: 'convert', operation: 'requestQuote', accountType: 'eb_convert_uta', fromCoin: rl(fromCoin), toCoin: rl(toCoin), requestAmount }))[0].json;
 const confirmQuote = async (c: ICredentialDataDecryptedObject, quoteTxId: unknown) => (await runBybit(c, { resource: 'convert', operation: 'confirmQuote', quoteTxId }))[0].json;
