@@ -85,13 +85,14 @@ export function effectiveLeverage(ex: Exchange): string {
 /**
  * A spot order with isLeverage=1 (called by the order route): refused while
  * spot margin is off (170036, docs error table "Spot Trade"); its value in USD
- * may use the available balance times the leverage ("Balance insufficient" beyond).
+ * may use the available balance times the leverage of the coin it borrows
+ * (a buy borrows the quote coin, a sell the base coin; "Balance insufficient" beyond).
  */
-export function checkMarginOrder(ex: Exchange, quoteCoin: string, baseCoin: string, valueInQuote: number): void {
+export function checkMarginOrder(ex: Exchange, quoteCoin: string, borrowCoin: string, valueInQuote: number): void {
 	if (spotMargin(ex).mode !== '1') {
 		throw new ApiError(170036, "You haven't enabled Cross Margin Trading yet. To do so, please head to the PC trading site or the Bybit app");
 	}
-	const lev = Number(coinLeverage(ex, baseCoin) || 1);
+	const lev = Number(coinLeverage(ex, borrowCoin) || 1);
 	if (valueInQuote * ex.usdPrice(quoteCoin) > ex.summary().totalAvailable * lev - borrowedUsd(ex) + 1e-9) throw new ApiError(170131, 'Balance insufficient');
 }
 

@@ -176,7 +176,7 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	}
 	if (category === 'spot') {
 		if (marketUnit !== 'quoteCoin' && qty * refPrice < Number(inst.minOrderAmt)) throw new ApiError(170140, 'Order value exceeded lower limit');
-		if (str(p, 'isLeverage') === '1') checkMarginOrder(ex, inst.quoteCoin, inst.baseCoin, marketUnit === 'quoteCoin' ? quoteQty : qty * refPrice);
+		if (str(p, 'isLeverage') === '1') checkMarginOrder(ex, inst.quoteCoin, side === 'Buy' ? inst.quoteCoin : inst.baseCoin, marketUnit === 'quoteCoin' ? quoteQty : qty * refPrice);
 		else if (!triggerPrice) {
 			const coin = side === 'Buy' ? inst.quoteCoin : inst.baseCoin;
 			const need = side === 'Buy' ? (marketUnit === 'quoteCoin' ? quoteQty : qty * refPrice) : qty;
