@@ -3,6 +3,7 @@ import { startSandbox, type Sandbox } from './index';
 import { buildRoutes } from './routes';
 import { Exchange } from './state/exchange';
 import { call, ok, type Json } from './helpers';
+import { MARGIN_CONVERT_CASES } from './endpoints.marginConvert';
 
 type Case = [method: 'GET' | 'POST', path: string, params: Json | ((ctx: Json) => Json), check?: (result: Json, body: Json) => void];
 
@@ -71,6 +72,7 @@ const CASES: Case[] = [
 	['GET', '/v5/asset/withdraw/query-record', {}, (r) => expect(r.rows[0]).toMatchObject({ coin: 'USDT', amount: '20', withdrawFee: '1' })],
 	['GET', '/v5/asset/deposit/query-address', { coin: 'USDT', chainType: 'TRX' }, (r) => expect(r.chains[0].chain).toBe('TRX')],
 	['GET', '/v5/user/query-api', {}, (r) => expect(r).toMatchObject({ readOnly: 0, secret: '', ips: ['*'] })],
+	...MARGIN_CONVERT_CASES,
 ];
 
 describe('every endpoint', () => {
