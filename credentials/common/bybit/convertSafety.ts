@@ -42,7 +42,7 @@ export interface ConvertQuoteFacts {
 export const USD_COINS = new Set(['USDT', 'USDC']);
 
 /** Quote coins of Bybit's spot pairs: the second part of a listed symbol that allows a convert. */
-export const QUOTE_COINS = new Set(['USDT', 'USDC', 'USDE', 'USD1', 'RLUSD', 'DAI', 'BTC', 'ETH', 'EUR', 'BRL', 'PLN', 'TRY', 'MNT', 'SOL']);
+export const QUOTE_COINS = new Set(['USDT', 'USDC', 'USDE', 'USD1', 'RLUSD', 'DAI', 'BTC', 'ETH', 'EUR', 'BRL', 'PLN', 'TRY']);
 
 const coinOf = (value: unknown): string => (typeof value === 'string' ? value.trim().toUpperCase() : '');
 
