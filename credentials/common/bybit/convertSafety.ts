@@ -21,6 +21,12 @@
  *   BTC<->ETH is not allowed by BTCUSDT and ETHUSDT together. The quote-coin
  *   rule stops odd splits ("BTCU" + "SDT") from matching. A confirm is judged
  *   by its quote's coins, so it needs the remembered quote here as well.
+ *
+ * Fixed-rate borrowing (spot-margin-uta/fixedborrow) is valued the same way
+ * under the cap: orderAmount x the USD price of orderCurrency (a loan is an
+ * order to borrow that much). A renewal names only the loan's ID, so under a
+ * cap it is refused, saying why. Neither touches a symbol: an allow-list
+ * lets them pass (whatever is bought with the coins is an order, checked).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -152,4 +158,25 @@ export function convertTickers(path: string, body: IDataObject, facts: MarketFac
 		if (typeof quote !== 'string') coins = [quote.fromCoin, quote.toCoin];
 	}
 	return [...new Set(coins.map(usdPairOf).filter((p): p is string => p !== undefined))];
+}
+
+export const FIXED_BORROW = '/v5/spot-margin-trade/fixedborrow';
+
+export function loanCapRefusal(cap: Dec, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {
+	const capText = formatDec(cap);
+	if (path !== FIXED_BORROW) {
+		return `A loan renewal names only the loan's ID, so its amount cannot be checked against the credential's maximum notional (${capText}). Renew it on Bybit, or remove "Max Order Notional" from the credential.`;
+	}
+	const coin = coinOf(body.orderCurrency);
+	if (!coin) return `Cannot check the borrow order against the credential's maximum notional (${capText}): it needs "orderCurrency".`;
+	const value = legValue(coin, body.orderAmount, facts);
+	if (typeof value === 'string') return `Cannot check the borrow order against the credential's maximum notional (${capText}): ${value}.`;
+	if (compare(value, cap) <= 0) return undefined;
+	return `Borrowing ${String(body.orderAmount)} ${coin} is worth ${formatDec(value)} USD, above the credential's maximum of ${capText} per order. Borrow less or raise "Max Order Notional" in the credential.`;
+}
+
+/** The spot ticker valuing a borrow order needs. */
+export function loanTickers(path: string, body: IDataObject): string[] {
+	const pair = path === FIXED_BORROW ? usdPairOf(coinOf(body.orderCurrency)) : undefined;
+	return pair ? [pair] : [];
 }

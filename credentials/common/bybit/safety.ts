@@ -17,7 +17,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { convertAllowListRefusal, convertCapRefusal, convertTickers, CONVERT_CONFIRM } from './convertSafety';
+import { convertAllowListRefusal, convertCapRefusal, convertTickers, CONVERT_CONFIRM, loanCapRefusal, loanTickers } from './convertSafety';
 import { orderKey, tickerKey, type MarketFacts } from './marketFacts';
 import {
 	amendedOrder,
@@ -65,10 +65,10 @@ export function guardrailsOf(settings: GuardrailSettings): Guardrails {
  * `symbol` needs one allowed symbol per item; `cancelAll`/`switchMode` may
  * target a whole coin; `account` touches no symbol (transfers, margin mode,
  * disconnect-cancel-all, spot margin switch, leverage and auto-repay);
- * `convert` is a convert quote or its confirm (convertSafety.ts). Anything
- * else is an unknown write.
+ * `convert` is a convert quote or its confirm, `loan` a fixed-rate borrow
+ * order or renewal (convertSafety.ts). Anything else is an unknown write.
  */
-type WriteKind = 'order' | 'amend' | 'symbol' | 'cancelAll' | 'switchMode' | 'account' | 'convert';
+type WriteKind = 'order' | 'amend' | 'symbol' | 'cancelAll' | 'switchMode' | 'account' | 'convert' | 'loan';
 
 const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	'/v5/order/create': { kind: 'order' },
@@ -98,6 +98,8 @@ const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	'/v5/spot-margin-trade/switch-mode': { kind: 'account' },
 	'/v5/spot-margin-trade/set-leverage': { kind: 'account' },
 	'/v5/spot-margin-trade/set-auto-repay-mode': { kind: 'account' },
+	'/v5/spot-margin-trade/fixedborrow': { kind: 'loan' },
+	'/v5/spot-margin-trade/fixedborrow-renew': { kind: 'loan' },
 	'/v5/asset/exchange/quote-apply': { kind: 'convert' },
 	'/v5/asset/exchange/convert-execute': { kind: 'convert' },
 };
@@ -129,7 +131,7 @@ export function isWrite(method: string, path: string): boolean {
 }
 
 /** Fields the rules read: a key that differs from one of these only in case is refused (a case-insensitive parser on Bybit's side could read it instead). */
-const READ_FIELDS = ['category', 'symbol', 'side', 'orderType', 'qty', 'price', 'triggerPrice', 'marketUnit', 'reduceOnly', 'closeOnTrigger', 'orderId', 'orderLinkId', 'request', 'settleCoin', 'baseCoin', 'coin', 'orderIv', 'isLeverage', 'orderFilter', 'fromCoin', 'toCoin', 'requestCoin', 'requestAmount', 'quoteTxId'];
+const READ_FIELDS = ['category', 'symbol', 'side', 'orderType', 'qty', 'price', 'triggerPrice', 'marketUnit', 'reduceOnly', 'closeOnTrigger', 'orderId', 'orderLinkId', 'request', 'settleCoin', 'baseCoin', 'coin', 'orderIv', 'isLeverage', 'orderFilter', 'fromCoin', 'toCoin', 'requestCoin', 'requestAmount', 'quoteTxId', 'orderCurrency', 'orderAmount'];
 const READ_FIELDS_LOWER = new Map(READ_FIELDS.map((f) => [f.toLowerCase(), f]));
 
 function oddCaseKey(obj: IDataObject): string | undefined {
@@ -259,6 +261,7 @@ export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketF
 		const odd = oddCaseKey(item.body);
 		if (odd) return `${item.label}The request has the field ${odd}; the credential's safety limits only read Bybit's exact field names. Rename it.`;
 	}
+	if (spec.kind === 'loan') return g.maxOrderNotional ? loanCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
 	if (spec.kind === 'convert') {
 		if (g.allowedSymbols && !(early && path === CONVERT_CONFIRM)) {
 			const refusal = convertAllowListRefusal(g.allowedSymbols, path, body, facts);
@@ -293,6 +296,10 @@ export function lookupsFor(g: Guardrails, req: SafetyRequest, facts?: MarketFact
 		return out;
 	}
 	if (!g.maxOrderNotional) return out;
+	if (WRITES[path]?.kind === 'loan') {
+		out.tickers.push(...loanTickers(path, req.body ?? {}).map((symbol) => ({ category: 'spot', symbol })));
+		return out;
+	}
 	const spec = WRITES[path];
 	if (!spec || (spec.kind !== 'order' && spec.kind !== 'amend')) return out;
 	const body = req.body ?? {};

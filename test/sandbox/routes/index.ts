@@ -9,8 +9,9 @@ import { positionRoutes } from './position';
 import { preCheckRoutes } from './preCheck';
 import { table, type RouteTable } from './route';
 import { spotMarginRoutes } from './spotMargin';
+import { spotMarginFixedRoutes } from './spotMarginFixed';
 import { userRoutes } from './user';
 
 export function buildRoutes(ex: Exchange): RouteTable {
-	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes, spotMarginRoutes, convertRoutes, preCheckRoutes);
+	return table(marketRoutes, orderRoutes, positionRoutes, accountRoutes, assetRoutes(ex), userRoutes, spotMarginRoutes, spotMarginFixedRoutes, convertRoutes, preCheckRoutes);
 }

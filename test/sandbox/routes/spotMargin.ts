@@ -6,6 +6,7 @@
  */
 import { ApiError, paramError, type Json } from '../types';
 import { int, oneOf, reqStr, str } from '../params';
+import { fixedLiability } from '../state/fixedBorrow';
 import type { KeyRecord } from '../state/keys';
 import {
 	amount8, borrowed, coinLeverage, effectiveLeverage, marginCoin, maxLoan, MARGIN_COINS, spotMargin, type MarginCoin,
@@ -86,7 +87,7 @@ export const spotMarginRoutes: Route[] = [
 	get('/v5/spot-margin-trade/currency-data', 'private', ({ params: p }) => ({
 		list: coins(str(p, 'currency')).map((c) => ({
 			currency: c.currency, flexibleManualBorrowable: true, minFlexibleManualBorrowQty: c.minBorrowQty, flexibleManualBorrowAccuracy: c.accuracy,
-			fixedManualBorrowable: false, minFixedManualBorrowQty: '', fixedManualBorrowAccuracy: '', fixedInterestRateAccuracy: '', minFixedInterestRate: '', maxFixedInterestRate: '',
+			fixedManualBorrowable: true, minFixedManualBorrowQty: c.minBorrowQty, fixedManualBorrowAccuracy: c.accuracy, fixedInterestRateAccuracy: '4', minFixedInterestRate: '0.01', maxFixedInterestRate: '0.8',
 		})),
 	})),
 	get('/v5/spot-margin-trade/max-borrowable', 'private', ({ ex, params: p }) => {
@@ -135,10 +136,11 @@ export const spotMarginRoutes: Route[] = [
 	}),
 	get('/v5/spot-margin-trade/liability', 'private', ({ ex, params: p }) => {
 		const c = one(str(p, 'currency'));
-		const total = borrowed(ex, c.currency);
+		const flexible = borrowed(ex, c.currency);
+		const fixedRate = fixedLiability(ex, c.currency);
 		return {
-			currency: c.currency, totalBorrowAmount: amount8(total), fixedBorrowAmount: amount8(0), flexibleBorrowAmount: amount8(total),
-			spotTotalBorrow: amount8(total), derivativesBorrow: amount8(0),
+			currency: c.currency, totalBorrowAmount: amount8(flexible + fixedRate), fixedBorrowAmount: amount8(fixedRate), flexibleBorrowAmount: amount8(flexible),
+			spotTotalBorrow: amount8(flexible + fixedRate), derivativesBorrow: amount8(0),
 		};
 	}, 'Success'),
 	get('/v5/spot-margin-trade/flexible-available-inventory', 'private', ({ ex, params: p, now }) => {

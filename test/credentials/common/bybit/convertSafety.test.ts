@@ -176,3 +176,32 @@ describe('Convert and Spot Margin: read-only, no limits, look-ups', () => {
 		expect(lookupsFor(guardrailsOf({}), req(CONFIRM, { quoteTxId: 'q' }))).toEqual({ tickers: [], orders: [], quotes: [] });
 	});
 });
+
+describe('Fixed-rate borrowing under the limits', () => {
+	const BORROW = '/v5/spot-margin-trade/fixedborrow';
+	const RENEW = '/v5/spot-margin-trade/fixedborrow-renew';
+
+	it('a borrow order is admitted under a cap exactly when orderAmount x the worst USD price of orderCurrency <= cap (property-based)', () => {
+		fc.assert(
+			fc.property(coinArb, amountArb, factsArb, capArb, (coin, amount, facts, cap) => {
+				const body: IDataObject = { orderCurrency: coin as string, orderAmount: amount as string, annualRate: '0.02', term: '7' };
+				const verdict = safetyRefusal(guardrailsOf({ maxOrderNotional: cap }), { method: 'POST', path: BORROW, body }, facts);
+				const price = worstPrice(upper(coin), facts);
+				const known = upper(coin) !== '' && validAmount(amount) && price !== undefined;
+				if (known && Math.abs(Number(amount) * price! - cap) / cap < 1e-9) return;
+				expect([verdict === undefined, body]).toEqual([known && Number(amount) * price! <= cap, body]);
+			}),
+			{ numRuns: 1000 },
+		);
+	});
+
+	it('a renewal cannot be valued: refused under a cap; borrowing and renewing touch no symbol (allow-list passes); read-only refuses both', () => {
+		expect(safetyRefusal(guardrailsOf({ maxOrderNotional: 1e9 }), { method: 'POST', path: RENEW, body: { loanId: '1' } })).toMatch(/renewal names only the loan's ID/);
+		for (const path of [BORROW, RENEW]) {
+			expect(safetyRefusal(guardrailsOf({ allowedSymbols: 'BTCUSDT' }), { method: 'POST', path, body: { loanId: '1', orderCurrency: 'SOL', orderAmount: '1' } })).toBeUndefined();
+			expect(safetyRefusal(guardrailsOf({ readOnly: true }), { method: 'POST', path, body: {} })).toMatch(/read-only/);
+		}
+		expect(lookupsFor(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: BORROW, body: { orderCurrency: 'eth', orderAmount: '1' } }).tickers).toEqual([{ category: 'spot', symbol: 'ETHUSDT' }]);
+		expect(safetyRefusal(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: BORROW, body: { orderCurrency: 'USDT', OrderAmount: '1e9', orderAmount: '1' } })).toMatch(/"OrderAmount"/);
+	});
+});

@@ -74,4 +74,24 @@ describe('spot margin on the sandbox', () => {
 		expect(await op('getStatus', {}, c)).toMatchObject({ spotMarginMode: '0' });
 		expect((await runBybit(c, { resource: 'spotMargin', operation: 'getPositionTiers', additionalFields: { currency: 'BTC' } }))[0].json).toMatchObject({ currency: 'BTC', positionTiersRatioList: expect.any(Array) });
 	});
+
+	it('fixed-rate borrowing: quotes, a FULL order filled from the offers, the loan as fixed liability, a renewal; capped on the wire', async () => {
+		const quotes = (await runBybit(creds, { resource: 'spotMargin', operation: 'getFixedBorrowQuote', orderCurrency: rl('ETH'), returnAll: true })).map((i) => i.json);
+		expect(quotes.length).toBeGreaterThan(3);
+		await expect(op('fixedBorrow', { orderCurrency: rl('ETH'), orderAmount: '5', annualRate: '0.05', term: '30', additionalFields: { strategyType: 'FULL' } })).resolves.toMatchObject({ orderId: expect.stringMatching(/^FIXED_BORROW_/) });
+		const [order] = await runBybit(creds, { resource: 'spotMargin', operation: 'getFixedBorrowOrders', returnAll: true });
+		// 30 days at <= 5%: only the 0.6 ETH offer at 3.3%; FULL refuses a partial fill
+		expect(order.json).toMatchObject({ state: 4, filledQty: '0.000000000000000000' });
+		await op('fixedBorrow', { orderCurrency: rl('ETH'), orderAmount: '5', annualRate: '0.1', term: '30' });
+		const contracts = (await runBybit(creds, { resource: 'spotMargin', operation: 'getFixedBorrowContracts', returnAll: true })).map((i) => i.json);
+		expect(contracts).toEqual([expect.objectContaining({ borrowCurrency: 'ETH', residualPrincipal: '5.000000000000000000', status: 1 })]);
+		expect(await op('getLiability', { currency: rl('ETH') })).toMatchObject({ fixedBorrowAmount: '5.00000000', totalBorrowAmount: '5.00000000' });
+		expect(await op('renewFixedBorrow', { loanId: contracts[0].loanId, additionalFields: { qty: '2' } })).toEqual({ loanId: contracts[0].loanId, result: 'Success' });
+		const after = (await runBybit(creds, { resource: 'spotMargin', operation: 'getFixedBorrowContracts', returnAll: true })).map((i) => i.json.residualPrincipal);
+		expect(after).toEqual(['2.000000000000000000', '3.000000000000000000']);
+		sandbox.control.clearRequests();
+		await expect(op('fixedBorrow', { orderCurrency: rl('ETH'), orderAmount: '1', annualRate: '0.1', term: '30' }, { ...creds, maxOrderNotional: 1000 })).rejects.toThrow(/Borrowing 1 ETH is worth 32\d\d(\.\d+)? USD, above the credential's maximum of 1000/);
+		await expect(op('renewFixedBorrow', { loanId: contracts[0].loanId }, { ...creds, maxOrderNotional: 1000 })).rejects.toThrow(/renewal names only the loan's ID/);
+		expect(sandbox.control.requests().filter((r) => r.path.includes('fixedborrow'))).toEqual([]);
+	});
 });

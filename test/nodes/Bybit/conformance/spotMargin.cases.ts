@@ -38,6 +38,17 @@ export const spotMarginCases: CaseGroup = (ctx) => [
 		min: 3,
 	},
 	{ op: 'spotMargin.getFlexibleAvailableInventory', params: { currency: rl('BTC') }, wire: { currency: 'BTC' } },
+	{ op: 'spotMargin.getFixedBorrowQuote', params: { orderCurrency: rl('ETH'), returnAll: true, additionalFields: { term: '30', orderBy: 'apy', sort: 1 } }, wire: { orderCurrency: 'ETH', term: '30', orderBy: 'apy', sort: '1', limit: '100' }, min: 2 },
+	{ op: 'spotMargin.getFixedAvailableInventory', params: { currency: rl('USDT'), term: '7', annualRate: 0.02 }, wire: { currency: 'USDT', term: '7', annualRate: '0.02' } },
+	{
+		op: 'spotMargin.fixedBorrow',
+		params: { orderCurrency: rl('USDT'), orderAmount: 1000, annualRate: '0.03', term: '30', additionalFields: { repayType: '1', strategyType: 'FULL' } },
+		wire: { orderCurrency: 'USDT', orderAmount: '1000', annualRate: '0.03', term: '30', repayType: '1', strategyType: 'FULL' },
+	},
+	{ op: 'spotMargin.fixedBorrow', params: { orderCurrency: rl('USDT'), orderAmount: '0', annualRate: '0.03', term: '30' }, error: /"orderAmount" must be above 0/ },
+	{ op: 'spotMargin.getFixedBorrowOrders', params: { returnAll: true, additionalFields: { state: '3', term: '30' } }, wire: { state: '3', term: '30', limit: '100' }, min: 1 },
+	{ op: 'spotMargin.getFixedBorrowContracts', params: { returnAll: false, limit: 5, additionalFields: { orderCurrency: 'USDT' } }, wire: { orderCurrency: 'USDT', limit: '5' }, min: 1 },
+	{ op: 'spotMargin.renewFixedBorrow', params: { loanId: '1', additionalFields: { qty: '10' } }, wire: { loanId: '1', qty: '10' }, error: /loanId invalid/, retCode: 10001 },
 	// repaid (the sandbox's deposit covers the borrowed USDT): spot margin can be switched off, leaving the account as it was
 	{ op: 'spotMargin.switchMode', before: () => ctx.sandbox().control.fund('USDT', '60000', 'UNIFIED'), params: { spotMarginMode: '0' }, wire: { spotMarginMode: '0' } },
 ];
