@@ -5,6 +5,7 @@ import { Exchange } from './state/exchange';
 import { EXTRA_ENDPOINT_CASES, NO_RESULT } from './endpoints.extras';
 import { EXTRA_CASES } from './extras.cases';
 import { call, ok, type Json } from './helpers';
+import { MARGIN_CONVERT_CASES } from './endpoints.marginConvert';
 
 type Case = [method: 'GET' | 'POST', path: string, params: Json | ((ctx: Json) => Json), check?: (result: Json, body: Json) => void];
 
@@ -75,6 +76,7 @@ const CASES: Case[] = [
 	['GET', '/v5/user/query-api', {}, (r) => expect(r).toMatchObject({ readOnly: 0, secret: '', ips: ['*'] })],
 	...EXTRA_ENDPOINT_CASES,
 	...EXTRA_CASES,
+	...MARGIN_CONVERT_CASES,
 ];
 
 describe('every endpoint', () => {

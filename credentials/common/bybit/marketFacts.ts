@@ -1,12 +1,13 @@
 /**
- * Market facts the transport looked up for one request (tickers, and the open
- * order an amend changes), handed to the signer on the request options under a
- * module-private Symbol. Object spread keeps own symbol keys, so the facts
+ * Market facts the transport looked up for one request (tickers, the open
+ * order an amend changes, the convert quote a confirm executes), handed to
+ * the signer on the request options under a module-private Symbol. Object spread keeps own symbol keys, so the facts
  * survive n8n's copies of the options; nothing a workflow can express (JSON
  * parameters, the HTTP Request node's options) can create this key, so facts
  * cannot be forged from outside this package. They are bound to
- * category + symbol (+ order id) and expire after FACTS_TTL_MS.
+ * category + symbol (+ order id, + quoteTxId) and expire after FACTS_TTL_MS.
  */
+import type { ConvertQuoteFacts } from './convertSafety';
 import type { OpenOrderFacts, TickerFacts } from './valuation';
 
 export const FACTS_TTL_MS = 60_000;
@@ -18,6 +19,8 @@ export interface MarketFacts {
 	tickers: Record<string, TickerFacts>;
 	/** By orderKey(...); null = looked up, no such open order. */
 	orders: Record<string, OpenOrderFacts | null>;
+	/** Convert quotes the Bybit node requested with this key, by quoteTxId; null = not known. */
+	quotes?: Record<string, ConvertQuoteFacts | null>;
 }
 
 const FACTS = Symbol('bybitMarketFacts');

@@ -12,9 +12,12 @@
  * mode by coin, unknown paths). The cap refuses every order whose worst-case
  * notional exceeds it or cannot be valued, and unknown write paths. Closes
  * Bybit enforces as reduce-only are exempt from the allow-list and the cap.
+ * Converts are trades: their rules (coin pairs, quote values, confirms only of
+ * quotes the node requested) are in convertSafety.ts.
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { convertAllowListRefusal, convertCapRefusal, convertTickers, CONVERT_CONFIRM, loanCapRefusal, loanTickers } from './convertSafety';
 import { orderKey, tickerKey, type MarketFacts } from './marketFacts';
 import {
 	amendedOrder,
@@ -61,9 +64,11 @@ export function guardrailsOf(settings: GuardrailSettings): Guardrails {
  * Known write paths. `order`/`amend` place or change orders (valued);
  * `symbol` needs one allowed symbol per item; `cancelAll`/`switchMode` may
  * target a whole coin; `account` touches no symbol (transfers, margin mode,
- * disconnect-cancel-all). Anything else is an unknown write.
+ * disconnect-cancel-all, spot margin switch, leverage and auto-repay);
+ * `convert` is a convert quote or its confirm, `loan` a fixed-rate borrow
+ * order or renewal (convertSafety.ts). Anything else is an unknown write.
  */
-type WriteKind = 'order' | 'amend' | 'symbol' | 'cancelAll' | 'switchMode' | 'account';
+type WriteKind = 'order' | 'amend' | 'symbol' | 'cancelAll' | 'switchMode' | 'account' | 'convert' | 'loan';
 
 const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	'/v5/order/create': { kind: 'order' },
@@ -102,6 +107,14 @@ const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	// earn: moves funds between the wallet and a product, trades no symbol
 	'/v5/earn/place-order': { kind: 'account' },
 	'/v5/earn/position/modify': { kind: 'account' },
+	// spot margin (spot-margin-uta/*): account settings; spot orders with isLeverage 1 are still valued one by one
+	'/v5/spot-margin-trade/switch-mode': { kind: 'account' },
+	'/v5/spot-margin-trade/set-leverage': { kind: 'account' },
+	'/v5/spot-margin-trade/set-auto-repay-mode': { kind: 'account' },
+	'/v5/spot-margin-trade/fixedborrow': { kind: 'loan' },
+	'/v5/spot-margin-trade/fixedborrow-renew': { kind: 'loan' },
+	'/v5/asset/exchange/quote-apply': { kind: 'convert' },
+	'/v5/asset/exchange/convert-execute': { kind: 'convert' },
 };
 
 /** POST endpoints that change nothing (margin impact of a would-be order). */
@@ -153,7 +166,7 @@ export function isWrite(method: string, path: string): boolean {
 }
 
 /** Fields the rules read: a key that differs from one of these only in case is refused (a case-insensitive parser on Bybit's side could read it instead). */
-const READ_FIELDS = ['category', 'symbol', 'side', 'orderType', 'qty', 'price', 'triggerPrice', 'marketUnit', 'reduceOnly', 'closeOnTrigger', 'orderId', 'orderLinkId', 'request', 'settleCoin', 'baseCoin', 'coin', 'orderIv', 'isLeverage', 'orderFilter'];
+const READ_FIELDS = ['category', 'symbol', 'side', 'orderType', 'qty', 'price', 'triggerPrice', 'marketUnit', 'reduceOnly', 'closeOnTrigger', 'orderId', 'orderLinkId', 'request', 'settleCoin', 'baseCoin', 'coin', 'orderIv', 'isLeverage', 'orderFilter', 'fromCoin', 'toCoin', 'requestCoin', 'requestAmount', 'quoteTxId', 'orderCurrency', 'orderAmount'];
 const READ_FIELDS_LOWER = new Map(READ_FIELDS.map((f) => [f.toLowerCase(), f]));
 
 function oddCaseKey(obj: IDataObject): string | undefined {
@@ -254,8 +267,13 @@ function capRefusal(g: Guardrails, kind: WriteKind, category: string, items: Ite
 	return undefined;
 }
 
-/** The refusal for a request under the credential's limits, or undefined when it may be sent. */
-export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketFacts): string | undefined {
+/**
+ * The refusal for a request under the credential's limits, or undefined when
+ * it may be sent. `early`: the transport's first pass, before it looked
+ * anything up: rules that need looked-up facts other than prices (a convert
+ * confirm's quote) wait for the second pass.
+ */
+export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketFacts, early = false): string | undefined {
 	const method = req.method.toUpperCase();
 	if (!isWrite(method, req.path)) return undefined;
 	const path = normalizePath(req.path);
@@ -278,6 +296,14 @@ export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketF
 		const odd = oddCaseKey(item.body);
 		if (odd) return `${item.label}The request has the field ${odd}; the credential's safety limits only read Bybit's exact field names. Rename it.`;
 	}
+	if (spec.kind === 'loan') return g.maxOrderNotional ? loanCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
+	if (spec.kind === 'convert') {
+		if (g.allowedSymbols && !(early && path === CONVERT_CONFIRM)) {
+			const refusal = convertAllowListRefusal(g.allowedSymbols, path, body, facts);
+			if (refusal) return refusal;
+		}
+		return g.maxOrderNotional ? convertCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
+	}
 	if (g.allowedSymbols) {
 		const refusal = allowListRefusal(g, req.path, spec.kind, items, body);
 		if (refusal) return refusal;
@@ -289,13 +315,27 @@ export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketF
 export interface Lookups {
 	tickers: Array<{ category: string; symbol: string }>;
 	orders: Array<{ category: string; symbol: string; orderId?: string; orderLinkId?: string }>;
+	/** Convert quotes (by quoteTxId) the node remembers: looked up first, then `lookupsFor` again with them for their prices. */
+	quotes: string[];
 }
 
-/** What the transport must look up on Bybit before `safetyRefusal` can value the request. */
-export function lookupsFor(g: Guardrails, req: SafetyRequest): Lookups {
-	const out: Lookups = { tickers: [], orders: [] };
-	if (!g.maxOrderNotional || g.readOnly || !isWrite(req.method.toUpperCase(), req.path)) return out;
-	const spec = WRITES[normalizePath(req.path)];
+/** What the transport must look up before `safetyRefusal` can value the request (`facts`: what it found so far). */
+export function lookupsFor(g: Guardrails, req: SafetyRequest, facts?: MarketFacts): Lookups {
+	const out: Lookups = { tickers: [], orders: [], quotes: [] };
+	if (g.readOnly || !isWrite(req.method.toUpperCase(), req.path)) return out;
+	const path = normalizePath(req.path);
+	if (WRITES[path]?.kind === 'convert') {
+		const body = req.body ?? {};
+		if (path === CONVERT_CONFIRM && (g.maxOrderNotional || g.allowedSymbols) && typeof body.quoteTxId === 'string') out.quotes.push(body.quoteTxId);
+		if (g.maxOrderNotional) out.tickers.push(...convertTickers(path, body, facts).map((symbol) => ({ category: 'spot', symbol })));
+		return out;
+	}
+	if (!g.maxOrderNotional) return out;
+	if (WRITES[path]?.kind === 'loan') {
+		out.tickers.push(...loanTickers(path, req.body ?? {}).map((symbol) => ({ category: 'spot', symbol })));
+		return out;
+	}
+	const spec = WRITES[path];
 	if (!spec || (spec.kind !== 'order' && spec.kind !== 'amend')) return out;
 	const body = req.body ?? {};
 	const items = itemsOf(normalizePath(req.path), body, spec.batch);

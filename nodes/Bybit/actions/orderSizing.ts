@@ -10,6 +10,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 import { checkGuardrails, toNodeError } from '../transport';
 import * as D from '../trading/decimalMath';
 import { createOrderOnce } from '../trading/orderCreate';
+import { askPreCheck } from '../trading/preCheck';
 import { forgetPositionMode, isPositionModeMismatch, positionSettings, resolvePositionIdx } from './positionIdx';
 import { balanceQty, fetchMarginMode, fetchWallet, riskQty, usdPriceOf } from '../trading/balances';
 import { currentPrice, instrumentFilters } from '../trading/instruments';
@@ -164,7 +165,8 @@ export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, s
 /**
  * order.create from its body: sizing and rounding, positionIdx Auto, then
  * either the idempotent send or, in a dry run, the credential's guardrail
- * checks and the exact request that would have been sent.
+ * checks, the exact request that would have been sent and Bybit's pre-check
+ * of it (`bybitPreCheck`, trading/preCheck.ts).
  */
 export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: CreateSettings, i: number): Promise<IDataObject> {
 	await prepareCreate(ctx, body, s, i);
@@ -184,5 +186,6 @@ export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: Cr
 		}
 	}
 	await checkGuardrails.call(ctx, { method: 'POST', path: '/v5/order/create', body, itemIndex: i });
-	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed' };
+	// Bybit's own margin check where the environment serves it (never places the order, never fails the dry run)
+	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed', bybitPreCheck: await askPreCheck(ctx, body, i) };
 }

@@ -11,6 +11,8 @@ import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
 import { lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
 import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
+import { recallQuote } from '../trading/convertQuotes';
+import { keyInfo } from './access';
 import type { BybitContext, BybitRequest } from './index';
 
 export { guardrailsOf, safetyRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
@@ -21,7 +23,14 @@ type Get = (this: BybitContext, req: BybitRequest) => Promise<IDataObject>;
 /** Looks up what valuing the request needs (tickers; for amends the open order). */
 async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
 	const facts: MarketFacts = { at: Date.now(), tickers: {}, orders: {} };
-	const lookups = lookupsFor(guardrails, { method: req.method, path: req.path, body: req.body });
+	const request = { method: req.method, path: req.path, body: req.body };
+	let lookups = lookupsFor(guardrails, request);
+	if (lookups.quotes.length) {
+		// convert quotes this node requested with this key (remembered from Bybit's answers), then their coins' prices
+		const key = await keyInfo(ctx, req.itemIndex);
+		facts.quotes = Object.fromEntries(lookups.quotes.map((id) => [id, recallQuote(`${key.origin}|${key.apiKey}`, id) ?? null]));
+		lookups = lookupsFor(guardrails, request, facts);
+	}
 	for (const { category, symbol } of lookups.tickers) {
 		const result = await get.call(ctx, { method: 'GET', path: '/v5/market/tickers', qs: { category, symbol }, itemIndex: req.itemIndex });
 		const row = (result.list as IDataObject[] | undefined)?.find((t) => String(t.symbol).toUpperCase() === symbol);
@@ -60,7 +69,7 @@ export async function enforceGuardrails(ctx: BybitContext, guardrails: Guardrail
 	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
 	const request = { method: req.method, path: req.path, body: req.body };
 	// refusals that need no market data come first: nothing is looked up for them
-	const early = safetyRefusal({ ...guardrails, maxOrderNotional: 0 }, request);
+	const early = safetyRefusal({ ...guardrails, maxOrderNotional: 0 }, request, undefined, true);
 	if (early) throw refuse(early);
 	const facts = await marketFacts(ctx, guardrails, req, get);
 	const refusal = safetyRefusal(guardrails, request, facts);

@@ -77,10 +77,11 @@ describe('Custom API Call (signed)', () => {
 
 	it('an unknown write path is refused under an allow-list or a cap: nothing on the wire', async () => {
 		for (const limits of [{ allowedSymbols: 'BTCUSDT' }, { maxOrderNotional: 1000 }] as ICredentialDataDecryptedObject[]) {
-			const run = runBybit({ ...creds, ...limits }, call('POST', '/v5/spot-margin-trade/switch-mode', { spotMarginMode: '1' }));
-			await expect(run).rejects.toThrow(/\/v5\/spot-margin-trade\/switch-mode is not a write the credential's (allowed symbols|maximum notional) can check, so it was not sent/);
+			// spread trading: not an operation of the node (spot margin's switch-mode, the example before, now is)
+			const run = runBybit({ ...creds, ...limits }, call('POST', '/v5/spread/order/create', { symbol: 'SOLUSDT', side: 'Buy', orderType: 'Limit', qty: '1', price: '1' }));
+			await expect(run).rejects.toThrow(/\/v5\/spread\/order\/create is not a write the credential's (allowed symbols|maximum notional) can check, so it was not sent/);
 		}
-		expect(onWire('/v5/spot-margin-trade/switch-mode')).toEqual([]);
+		expect(onWire('/v5/spread/order/create')).toEqual([]);
 	});
 
 	it('withdrawals stay blocked unless the credential allows them', async () => {

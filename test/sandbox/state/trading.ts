@@ -6,6 +6,7 @@ import type { Instrument } from './instruments';
 import { activate, closable, closeOrder, feeRates, fill, makeOrder, setReserve } from './matching';
 import { isOpen, leavesQty, type Order, type Side } from './orders';
 import { valueOf } from './positions';
+import { checkMarginOrder } from './spotMargin';
 import { fixed, isOnStep } from '../util/num';
 
 const TIFS = ['GTC', 'IOC', 'FOK', 'PostOnly', 'RPI'] as const;
@@ -175,7 +176,8 @@ export function createOrder(ex: Exchange, category: Category, p: Params): Order 
 	}
 	if (category === 'spot') {
 		if (marketUnit !== 'quoteCoin' && qty * refPrice < Number(inst.minOrderAmt)) throw new ApiError(170140, 'Order value exceeded lower limit');
-		if (str(p, 'isLeverage') !== '1' && !triggerPrice) {
+		if (str(p, 'isLeverage') === '1') checkMarginOrder(ex, inst.quoteCoin, side === 'Buy' ? inst.quoteCoin : inst.baseCoin, marketUnit === 'quoteCoin' ? quoteQty : qty * refPrice);
+		else if (!triggerPrice) {
 			const coin = side === 'Buy' ? inst.quoteCoin : inst.baseCoin;
 			const need = side === 'Buy' ? (marketUnit === 'quoteCoin' ? quoteQty : qty * refPrice) : qty;
 			const b = ex.wallets.balance('UNIFIED', coin);
