@@ -22,9 +22,9 @@
  *   rule stops odd splits ("BTCU" + "SDT") from matching. A confirm is judged
  *   by its quote's coins, so it needs the remembered quote here as well.
  *
- * Fixed-rate borrowing (spot-margin-uta/fixedborrow) is valued the same way
- * under the cap: orderAmount x the USD price of orderCurrency (a loan is an
- * order to borrow that much). A renewal names only the loan's ID, so under a
+ * Borrowing, fixed-rate (spot-margin-uta/fixedborrow) or at the variable rate
+ * (account/borrow), is valued the same way under the cap: the amount x the
+ * USD price of the coin (a loan is an order to borrow that much). A renewal names only the loan's ID, so under a
  * cap it is refused, saying why. Neither touches a symbol: an allow-list
  * lets them pass (whatever is bought with the coins is an order, checked).
  */
@@ -161,22 +161,32 @@ export function convertTickers(path: string, body: IDataObject, facts: MarketFac
 }
 
 export const FIXED_BORROW = '/v5/spot-margin-trade/fixedborrow';
+/** The unified account's manual borrow at the variable rate (account/borrow): coin + amount. */
+export const FLEXIBLE_BORROW = '/v5/account/borrow';
+
+/** The coin and amount a borrow names (fixed: orderCurrency/orderAmount; flexible: coin/amount); undefined for a renewal. */
+function loanOf(path: string, body: IDataObject): { coin: string; amount: unknown; coinField: string } | undefined {
+	if (path === FIXED_BORROW) return { coin: coinOf(body.orderCurrency), amount: body.orderAmount, coinField: 'orderCurrency' };
+	if (path === FLEXIBLE_BORROW) return { coin: coinOf(body.coin), amount: body.amount, coinField: 'coin' };
+	return undefined;
+}
 
 export function loanCapRefusal(cap: Dec, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {
 	const capText = formatDec(cap);
-	if (path !== FIXED_BORROW) {
+	const loan = loanOf(path, body);
+	if (!loan) {
 		return `A loan renewal names only the loan's ID, so its amount cannot be checked against the credential's maximum notional (${capText}). Renew it on Bybit, or remove "Max Order Notional" from the credential.`;
 	}
-	const coin = coinOf(body.orderCurrency);
-	if (!coin) return `Cannot check the borrow order against the credential's maximum notional (${capText}): it needs "orderCurrency".`;
-	const value = legValue(coin, body.orderAmount, facts);
-	if (typeof value === 'string') return `Cannot check the borrow order against the credential's maximum notional (${capText}): ${value}.`;
+	if (!loan.coin) return `Cannot check the borrow against the credential's maximum notional (${capText}): it needs "${loan.coinField}".`;
+	const value = legValue(loan.coin, loan.amount, facts);
+	if (typeof value === 'string') return `Cannot check the borrow against the credential's maximum notional (${capText}): ${value}.`;
 	if (compare(value, cap) <= 0) return undefined;
-	return `Borrowing ${String(body.orderAmount)} ${coin} is worth ${formatDec(value)} USD, above the credential's maximum of ${capText} per order. Borrow less or raise "Max Order Notional" in the credential.`;
+	return `Borrowing ${String(loan.amount)} ${loan.coin} is worth ${formatDec(value)} USD, above the credential's maximum of ${capText} per order. Borrow less or raise "Max Order Notional" in the credential.`;
 }
 
-/** The spot ticker valuing a borrow order needs. */
+/** The spot ticker valuing a borrow needs. */
 export function loanTickers(path: string, body: IDataObject): string[] {
-	const pair = path === FIXED_BORROW ? usdPairOf(coinOf(body.orderCurrency)) : undefined;
+	const loan = loanOf(path, body);
+	const pair = loan ? usdPairOf(loan.coin) : undefined;
 	return pair ? [pair] : [];
 }

@@ -94,8 +94,8 @@ const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 	'/v5/asset/transfer/universal-transfer': { kind: 'account' },
 	'/v5/asset/withdraw/create': { kind: 'account' },
 	'/v5/asset/withdraw/cancel': { kind: 'account' },
-	// account extras: no symbol; a borrow adds a liability (exposure) that neither limit bounds, read-only refuses it
-	'/v5/account/borrow': { kind: 'account' },
+	// account extras: no symbol; a borrow is valued under the cap like a fixed-rate one (convertSafety.ts)
+	'/v5/account/borrow': { kind: 'loan' },
 	'/v5/account/repay': { kind: 'account' },
 	'/v5/account/no-convert-repay': { kind: 'account' },
 	'/v5/account/set-collateral-switch': { kind: 'account' },

@@ -47,7 +47,7 @@ export const accountExtraSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'account', operation: 'borrow', name: 'Borrow', action: 'Borrow a coin',
-		description: 'Manually borrow a coin at the variable rate (adds a liability and exposure: not bounded by Max Order Notional)', method: 'POST', path: '/v5/account/borrow', docs: 'account/borrow', write: true,
+		description: 'Manually borrow a coin at the variable rate (under Max Order Notional, worth amount × the coin\'s USD price)', method: 'POST', path: '/v5/account/borrow', docs: 'account/borrow', write: true,
 		fields: [coin(), decimal('Amount', 'amount', 'Amount to borrow', true, '0.01')],
 	},
 	{

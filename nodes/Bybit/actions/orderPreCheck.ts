@@ -14,7 +14,7 @@ import type { OperationSpec } from './types';
 const create = orderSpecs.find((s) => s.operation === 'create')!;
 
 export const preCheckSpec: OperationSpec = {
-	resource: 'order', operation: 'preCheck', name: 'Pre-Check', action: 'Pre-check an order',
+	resource: 'order', operation: 'preCheck', name: 'Pre-Check', action: 'Check an order\'s margin impact',
 	description: 'Ask Bybit how an order would change the account\'s margin rates (IMR, MMR) without placing it: inverse, linear and option, not conditional', method: 'POST', path: PRE_CHECK_PATH, docs: 'order/pre-check-order',
 	fields: create.fields.filter((f) => f.name !== 'options'),
 	async run(i, params) {

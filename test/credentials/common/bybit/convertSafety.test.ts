@@ -177,8 +177,9 @@ describe('Convert and Spot Margin: read-only, no limits, look-ups', () => {
 	});
 });
 
-describe('Fixed-rate borrowing under the limits', () => {
+describe('Borrowing (fixed rate and variable rate) under the limits', () => {
 	const BORROW = '/v5/spot-margin-trade/fixedborrow';
+	const FLEXIBLE = '/v5/account/borrow';
 	const RENEW = '/v5/spot-margin-trade/fixedborrow-renew';
 
 	it('a borrow order is admitted under a cap exactly when orderAmount x the worst USD price of orderCurrency <= cap (property-based)', () => {
@@ -193,6 +194,22 @@ describe('Fixed-rate borrowing under the limits', () => {
 			}),
 			{ numRuns: 1000 },
 		);
+	});
+
+	it('a variable-rate borrow (coin, amount) is admitted under a cap exactly when amount x the worst USD price of the coin <= cap (property-based)', () => {
+		fc.assert(
+			fc.property(coinArb, amountArb, factsArb, capArb, (coin, amount, facts, cap) => {
+				const body: IDataObject = { coin: coin as string, amount: amount as string };
+				const verdict = safetyRefusal(guardrailsOf({ maxOrderNotional: cap }), { method: 'POST', path: FLEXIBLE, body }, facts);
+				const price = worstPrice(upper(coin), facts);
+				const known = upper(coin) !== '' && validAmount(amount) && price !== undefined;
+				if (known && Math.abs(Number(amount) * price! - cap) / cap < 1e-9) return;
+				expect([verdict === undefined, body]).toEqual([known && Number(amount) * price! <= cap, body]);
+			}),
+			{ numRuns: 1000 },
+		);
+		expect(lookupsFor(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: FLEXIBLE, body: { coin: 'sol', amount: '1' } }).tickers).toEqual([{ category: 'spot', symbol: 'SOLUSDT' }]);
+		expect(safetyRefusal(guardrailsOf({ allowedSymbols: 'BTCUSDT' }), { method: 'POST', path: FLEXIBLE, body: { coin: 'SOL', amount: '1000000' } })).toBeUndefined();
 	});
 
 	it('a renewal cannot be valued: refused under a cap; borrowing and renewing touch no symbol (allow-list passes); read-only refuses both', () => {

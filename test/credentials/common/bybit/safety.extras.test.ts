@@ -10,7 +10,8 @@ import { guardrailsOf, isWrite, safetyRefusal } from '../../../../credentials/co
 import { accountExtraSpecs } from '../../../../nodes/Bybit/actions/accountExtras';
 import { earnSpecs } from '../../../../nodes/Bybit/actions/earn';
 
-const WRITES = [...accountExtraSpecs, ...earnSpecs].filter((s) => s.method === 'POST').map((s) => s.path);
+// the borrow is valued under the cap (see its own test below and convertSafety.test.ts)
+const WRITES = [...accountExtraSpecs, ...earnSpecs].filter((s) => s.method === 'POST' && s.path !== '/v5/account/borrow').map((s) => s.path);
 const settingsArb = fc.record({
 	readOnly: fc.boolean(),
 	allowedSymbols: fc.constantFrom('', 'BTCUSDT', 'ETHUSDT,SOLUSDT'),
@@ -21,8 +22,9 @@ const bodyArb = fc.dictionary(fc.constantFrom('coin', 'amount', 'baseCoin', 'cat
 const spelling = (path: string) => fc.constantFrom(path, path.toUpperCase(), `${path}/`, path.replace('/v5/', '/v5//'));
 
 describe('safety: earn and account-extra writes', () => {
-	it('covers 11 write paths, each a known write', () => {
-		expect(new Set(WRITES).size).toBe(11);
+	it('covers 10 write paths (and the borrow), each a known write', () => {
+		expect(new Set(WRITES).size).toBe(10);
+		expect(isWrite('POST', '/v5/account/borrow')).toBe(true);
 		for (const path of WRITES) expect([path, isWrite('POST', path)]).toEqual([path, true]);
 	});
 
@@ -37,9 +39,12 @@ describe('safety: earn and account-extra writes', () => {
 		);
 	});
 
-	it('a borrow is not bounded by Max Order Notional or Allowed Symbols (documented): any amount passes unless read-only', () => {
-		const g = guardrailsOf({ maxOrderNotional: 10, allowedSymbols: 'BTCUSDT' });
-		expect(safetyRefusal(g, { method: 'POST', path: '/v5/account/borrow', body: { coin: 'BTC', amount: '1000000' } })).toBeUndefined();
+	it('a borrow is valued under Max Order Notional (amount x USD price; a stablecoin at 1), touches no symbol for Allowed Symbols, and is refused in read-only', () => {
+		expect(safetyRefusal(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: '/v5/account/borrow', body: { coin: 'USDT', amount: '1000000' } })).toMatch(/Borrowing 1000000 USDT is worth 1000000 USD, above the credential's maximum of 10/);
+		expect(safetyRefusal(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: '/v5/account/borrow', body: { coin: 'USDC', amount: '10' } })).toBeUndefined();
+		// without a looked-up price a coin cannot be valued: refused, saying why
+		expect(safetyRefusal(guardrailsOf({ maxOrderNotional: 10 }), { method: 'POST', path: '/v5/account/borrow', body: { coin: 'BTC', amount: '0.0001' } })).toMatch(/Cannot check the borrow/);
+		expect(safetyRefusal(guardrailsOf({ allowedSymbols: 'BTCUSDT' }), { method: 'POST', path: '/v5/account/borrow', body: { coin: 'BTC', amount: '1000000' } })).toBeUndefined();
 		expect(safetyRefusal(guardrailsOf({ readOnly: true }), { method: 'POST', path: '/v5/account/borrow', body: { coin: 'BTC', amount: '0.01' } })).toMatch(/read-only mode, so \/v5\/account\/borrow was not sent/);
 	});
 
