@@ -45,6 +45,17 @@ describe('account extras: borrow and repay', () => {
 		expect(onPath('/v5/account/borrow')).toEqual([]);
 		expect(onPath('/v5/account/repay')).toEqual([]);
 	});
+
+	it('under Max Order Notional a borrow is valued at amount x the coin\'s price, looked up on the spot ticker: above the cap nothing is sent', async () => {
+		const capped = { ...creds, maxOrderNotional: 1000 };
+		const price = Number(((await (await fetch(`${sandbox.restUrl}/v5/market/tickers?category=spot&symbol=BTCUSDT`)).json()) as { result: { list: IDataObject[] } }).result.list[0].ask1Price);
+		await expect(runBybit(capped, { resource: 'account', operation: 'borrow', coin: 'BTC', amount: String(Math.ceil((1000 / price) * 1e4 + 1) / 1e4) })).rejects.toThrow(/Borrowing .* BTC is worth .* above the credential's maximum of 1000/);
+		expect(onPath('/v5/account/borrow')).toEqual([]);
+		const small = String(Math.floor((900 / price) * 1e4) / 1e4);
+		expect((await runBybit(capped, { resource: 'account', operation: 'borrow', coin: 'BTC', amount: small }))[0].json).toEqual({ coin: 'BTC', amount: small });
+		expect(onPath('/v5/account/borrow')).toHaveLength(1);
+		await runBybit(creds, { resource: 'account', operation: 'repayWithoutConversion', coin: 'BTC', additionalFields: { amount: small } });
+	});
 });
 
 describe('account extras: reads and settings', () => {
