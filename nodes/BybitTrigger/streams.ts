@@ -126,12 +126,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 			if (instance.live) fatal(ctx, error);
 		},
 	});
-	try {
-		await stream.start();
-	} catch (error) {
-		instance.close();
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
-	}
+	await startOrClose(ctx, stream, instance);
 	if (event === 'orderbook') {
 		const every = Math.max(1, Number(ctx.getNodeParameter('everySeconds', 10))) * 1000;
 		void (async () => {
@@ -142,13 +137,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 			}
 		})();
 	}
-	out.release();
-	return {
-		close: async () => {
-			instance.close();
-			await stream.close();
-		},
-	};
+	return served(stream, instance, out);
 }
 
 /** Insurance pool, price limit, ADL alert and system status streams (notices.ts). */
@@ -189,12 +178,22 @@ async function noticeStreamOf(ctx: ITriggerFunctions, event: NoticeEvent, option
 			if (instance.live) fatal(ctx, error);
 		},
 	});
+	await startOrClose(ctx, stream, instance);
+	return served(stream, instance, out);
+}
+
+/** Connects; a failed start closes the instance and fails activation with the reason. */
+async function startOrClose(ctx: ITriggerFunctions, stream: BybitStream, instance: { close(): void }): Promise<void> {
 	try {
 		await stream.start();
 	} catch (error) {
 		instance.close();
 		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
 	}
+}
+
+/** Releases the emits held during activation and hands n8n the close function. */
+function served(stream: BybitStream, instance: { close(): void }, out: Emitter): StreamHandle {
 	out.release();
 	return {
 		close: async () => {
