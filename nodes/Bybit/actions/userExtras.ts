@@ -34,30 +34,26 @@ async function subMemberPages(ctx: IExecuteFunctions, i: number, path: string): 
 	return returnAll ? rows : rows.slice(0, limit);
 }
 
+/** A sub-account list paged by `nextCursor` (see `subMemberPages`). */
+function pagedSubMembers(operation: string, name: string, action: string, description: string, path: `/v5/${string}`, docs: string): OperationSpec {
+	return {
+		resource: 'user', operation, name, action, description, method: 'GET', path, docs,
+		fields: [...returnAllOrLimit(SUB_PAGE)],
+		wireTypes: { pageSize: 'string' },
+		async run(i) {
+			return await subMemberPages(this, i, path);
+		},
+	};
+}
+
 export const userExtraSpecs: OperationSpec[] = [
 	{
 		resource: 'user', operation: 'getSubAccounts', name: 'Get Sub-Accounts', action: 'Get sub accounts',
 		description: 'Get up to 1,000 sub-accounts of the master account (master key with Account Transfer, Subaccount Transfer or Withdrawal)', method: 'GET', path: '/v5/user/query-sub-members', docs: 'user/subuid-list',
 		fields: [], list: { listKey: 'subMembers' },
 	},
-	{
-		resource: 'user', operation: 'getSubAccountsPaged', name: 'Get Sub-Accounts (Paged)', action: 'Get sub accounts page by page',
-		description: 'Get every sub-account, 100 per request (for more than 1,000 sub-accounts; master key)', method: 'GET', path: '/v5/user/submembers', docs: 'user/page-subuid',
-		fields: [...returnAllOrLimit(SUB_PAGE)],
-		wireTypes: { pageSize: 'string' },
-		async run(i) {
-			return await subMemberPages(this, i, '/v5/user/submembers');
-		},
-	},
-	{
-		resource: 'user', operation: 'getFundCustodialSubAccounts', name: 'Get Fund Custodial Sub-Accounts', action: 'Get fund custodial sub accounts',
-		description: 'Get the fund custodial sub-accounts of an institutional master account (master key)', method: 'GET', path: '/v5/user/escrow_sub_members', docs: 'user/fund-subuid-list',
-		fields: [...returnAllOrLimit(SUB_PAGE)],
-		wireTypes: { pageSize: 'string' },
-		async run(i) {
-			return await subMemberPages(this, i, '/v5/user/escrow_sub_members');
-		},
-	},
+	pagedSubMembers('getSubAccountsPaged', 'Get Sub-Accounts (Paged)', 'Get sub accounts page by page', 'Get every sub-account, 100 per request (for more than 1,000 sub-accounts; master key)', '/v5/user/submembers', 'user/page-subuid'),
+	pagedSubMembers('getFundCustodialSubAccounts', 'Get Fund Custodial Sub-Accounts', 'Get fund custodial sub accounts', 'Get the fund custodial sub-accounts of an institutional master account (master key)', '/v5/user/escrow_sub_members', 'user/fund-subuid-list'),
 	{
 		resource: 'user', operation: 'getSubAccountApiKeys', name: 'Get Sub-Account API Keys', action: 'Get the API keys of a sub account',
 		description: 'Get every API key of a sub-account: permissions, IPs, expiry (master key; secrets are never returned)', method: 'GET', path: '/v5/user/sub-apikeys', docs: 'user/list-sub-apikeys',
