@@ -215,7 +215,8 @@ describe('order.createFromSignal', () => {
 	const validAlert = () => ({ action: 'buy', contracts: '0.001', ticker: 'BYBIT:BTCUSDT.P', time: now(), id: linkId('s') });
 	const alert = fc.oneof(
 		mutate(validAlert, [
-			['contracts', badPositive.filter((v) => typeof v === 'string' || typeof v === 'number')],
+			// exponent forms are plain numbers to an alert (trading/signal.ts plainDecimal: an unquoted JSON number arrives so): "1E-3" is 0.001, a valid quantity
+			['contracts', badPositive.filter((v) => (typeof v === 'string' || typeof v === 'number') && v !== '1E-3')],
 			['ticker', fc.constantFrom<unknown>('BTC USDT', 'BTCUSDT&category=spot', '../v5/asset/withdraw/create', 'x'.repeat(80))],
 			// keys the alert does not read: no aliases of its fields (Symbol, qty are aliases)
 		], fc.constantFrom(...PROTO_KEYS, 'quantity', 'sidee', 'x'.repeat(500))).map((g) =>

@@ -66,7 +66,8 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 	noteRounding(ctx, trace, f, i);
 	if (cat === 'spot') body.marketUnit = 'baseCoin';
 	const problem = qtyProblem(String(body.qty), price, 'Market', f);
-	if (problem) throw new SignalError(problem);
+	// the field the quantity came from, so an alert's author knows what to change
+	if (problem) throw new SignalError(`${qtyType === 'alert' ? 'The alert\'s "contracts"' : '"qty"'} (${given.slice(0, 40)}): ${problem}`);
 }
 
 /** New position size for a flip: the alert's position size, else its contracts minus the current size, else the current size. */
