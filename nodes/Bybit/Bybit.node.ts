@@ -26,6 +26,15 @@ export class Bybit implements INodeType {
 		// Deliberate: AI agents may use this node, order-placing operations included. The credential's
 		// safety limits (read-only mode, allowed symbols, max notional, withdrawals off) bound what they can do.
 		usableAsTool: true,
+		// for n8n's AI workflow builder: when to pick this node and what it works with
+		builderHint: {
+			searchHint:
+				'Bybit crypto exchange (V5 API): market data and system status without an API key; orders, including a TradingView alert straight to an order (Order → Create From Signal); positions (close, flip, target size); account, assets, spot margin, convert, earn.',
+			relatedNodes: [
+				{ nodeType: 'n8n-nodes-base.webhook', relationHint: 'Receives TradingView alerts for Order → Create From Signal' },
+				{ nodeType: 'n8n-nodes-bybit.bybitTrigger', relationHint: 'Starts a workflow on your fills, positions or a price move' },
+			],
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		// Market and Custom API Call can run without a credential (Authentication "None": public market data only)

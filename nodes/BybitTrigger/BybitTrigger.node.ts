@@ -26,6 +26,12 @@ export class BybitTrigger implements INodeType {
 			'={{$parameter["source"] === "market" ? $parameter["marketEvent"] + ": " + (["insurance", "adlAlert"].includes($parameter["marketEvent"]) ? $parameter["contractGroup"] : $parameter["marketEvent"] === "systemStatus" ? "Bybit" : typeof $parameter["symbol"] === "object" ? $parameter["symbol"].value : $parameter["symbol"]) : "account: " + $parameter["events"].join(", ")}}',
 		description: 'Start workflows from Bybit\'s account and market WebSocket streams',
 		defaults: { name: 'Bybit Trigger' },
+		// for n8n's AI workflow builder: when to pick this trigger and what it works with
+		builderHint: {
+			searchHint:
+				'Starts a workflow on Bybit events: your orders, fills, positions and wallet (Account, needs the Bybit credential), or market prices crossing a level, closed candles, large trades, liquidations and maintenance notices (Market, no credential).',
+			relatedNodes: [{ nodeType: 'n8n-nodes-bybit.bybit', relationHint: 'Acts on the event: place or close orders, read balances and positions' }],
+		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'bybitApi', required: true, displayOptions: { show: { source: ['account'] } } }],

@@ -146,7 +146,7 @@ const FIELDS: INodeProperties[] = [
 
 export const customSpecs: OperationSpec[] = [
 	{
-		resource: 'custom', operation: 'apiCall', name: 'Custom API Call', action: 'Make a custom API call',
+		resource: 'custom', operation: 'apiCall', builderHint: 'Only for a Bybit V5 endpoint no other operation covers: pick the dedicated operation when one exists (it validates fields and sends them in Bybit\'s types).', name: 'Custom API Call', action: 'Make a custom API call',
 		description: 'Call any documented Bybit V5 endpoint', method: 'GET', path: '/v5/', docs: 'intro', fields: FIELDS, anyEndpoint: true,
 		async run(i, params) {
 			const method = params.method === 'POST' ? 'POST' : 'GET';

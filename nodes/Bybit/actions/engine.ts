@@ -61,7 +61,7 @@ export function buildProperties(specs: readonly OperationSpec[], common: readonl
 				noDataExpression: true,
 				displayOptions: { show: { resource: [resource] } },
 				options: ops
-					.map((s) => ({ name: s.name, value: s.operation, action: s.action, description: s.description }))
+					.map((s) => ({ name: s.name, value: s.operation, action: s.action, description: s.description, ...(s.builderHint ? { builderHint: { propertyHint: s.builderHint } } : {}) }))
 					.sort((a, b) => a.name.localeCompare(b.name)),
 				default: ops[0].operation,
 			},

@@ -55,6 +55,7 @@ export function category(allowed: Category[], options: { required?: boolean; def
 			options: [...allowed].sort().map((value) => ({ name: CATEGORY_NAMES[value], value })),
 			default: options.def ?? (allowed.includes('linear') ? 'linear' : allowed[0]),
 			description: 'Product type',
+			builderHint: { propertyHint: 'linear = USDT/USDC perpetuals and futures (TradingView tickers ending in .P), inverse = coin-margined contracts, spot = spot pairs, option = options' },
 		},
 	);
 }
@@ -129,18 +130,21 @@ export const TRIGGER_BY: Array<[string, string]> = [
 	['Mark Price', 'MarkPrice'],
 ];
 
-export const POSITION_IDX = choice(
-	'Position Index',
-	'positionIdx',
-	[
-		['Auto (From the Symbol\'s Position Mode)', 'auto'],
-		['One-Way Mode (0)', '0'],
-		['Hedge Mode Buy Side (1)', '1'],
-		['Hedge Mode Sell Side (2)', '2'],
-	],
-	'auto',
-	'Position to act on. Auto reads the symbol\'s position mode and derives the index from side and reduce-only.',
-);
+export const POSITION_IDX: INodeProperties = {
+	...choice(
+		'Position Index',
+		'positionIdx',
+		[
+			['Auto (From the Symbol\'s Position Mode)', 'auto'],
+			['One-Way Mode (0)', '0'],
+			['Hedge Mode Buy Side (1)', '1'],
+			['Hedge Mode Sell Side (2)', '2'],
+		],
+		'auto',
+		'Position to act on. Auto reads the symbol\'s position mode and derives the index from side and reduce-only.',
+	),
+	builderHint: { propertyHint: 'Leave "auto": the node reads the account\'s position mode. A fixed 0/1/2 fails on an account in the other mode.' },
+};
 
 /** Return All / Limit, shared by every list operation. */
 export function returnAllOrLimit(maxLimit: number): INodeProperties[] {

@@ -81,6 +81,7 @@ export const marketSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'market', operation: 'getTickers', name: 'Get Tickers', action: 'Get tickers',
+		builderHint: 'Current price, 24 h change, volume and funding of a symbol (or all of a category). Needs no credential: set Authentication to None for price alerts and reports.',
 		description: 'Get last price, best bid/ask, 24h volume and more', method: 'GET', path: '/v5/market/tickers', docs: 'market/tickers',
 		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(false, 'Trading pair, e.g. BTCUSDT. Empty returns all symbols of the category.'), ...returnAllOrLimit(1000), additional([text('Base Coin', 'baseCoin', 'Option only'), text('Expiry Date', 'expDate', 'Option only, e.g. 25DEC22')])],
 		list: { listKey: 'list' },

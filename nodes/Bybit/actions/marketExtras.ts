@@ -94,6 +94,7 @@ export const marketExtraSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'market', operation: 'getSystemStatus', name: 'Get System Status', action: 'Get the system status',
+		builderHint: 'Before trading on a schedule, check maintenance: the default output is one item with maintenanceOngoing (true/false) for an IF node. No credential needed.',
 		description: 'Get platform maintenance and incidents (state scheduled, ongoing, completed or canceled), e.g. to pause a workflow during maintenance', method: 'GET', path: '/v5/system/status', docs: 'system-status',
 		fields: [
 			STATUS_OUTPUT,

@@ -33,11 +33,12 @@ export const CREATE_ADDITIONAL = [
 	{
 		...choice('Time In Force', 'timeInForce', [['Fill or Kill', 'FOK'], ['Good Till Cancel', 'GTC'], ['Immediate or Cancel', 'IOC'], ['Post Only', 'PostOnly'], ['Retail Price Improvement (RPI)', 'RPI']], 'GTC', 'How long the order stays open (market orders are always IOC; RPI: post-only, for eligible market makers)'),
 		hint: 'Post Only is cancelled when it would fill at once; IOC and FOK cancel what cannot fill right away',
+		builderHint: { propertyHint: 'Leave GTC unless asked: market orders ignore it; PostOnly for maker-only limit orders.' },
 	},
 	flag('RPI Taker Access', 'rpiTakerAccess', 'Whether the order may match against Retail Price Improvement (RPI) quotes'),
 	forCategories(DERIV, choice('BBO Side Type', 'bboSideType', [['Counterparty', 'Counterparty'], ['Queue', 'Queue']], 'Queue', 'Price the limit order at the best bid/offer: Queue = same side as the order, Counterparty = opposite side (linear, inverse)')),
 	forCategories(DERIV, choice('BBO Level', 'bboLevel', [['1', '1'], ['2', '2'], ['3', '3'], ['4', '4'], ['5', '5']], '1', 'Order book level used with BBO Side Type (linear, inverse)')),
-	forCategories(NOT_SPOT, { ...flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)'), hint: 'Refused when there is no position on the other side to reduce: a Buy reduces a short, a Sell a long' }),
+	forCategories(NOT_SPOT, { ...flag('Reduce Only', 'reduceOnly', 'Whether the order may only reduce a position (linear, inverse, option)'), hint: 'Refused when there is no position on the other side to reduce: a Buy reduces a short, a Sell a long', builderHint: { propertyHint: 'true only for orders that close or shrink an existing position (take-profit/stop exits); never for entries.' } }),
 	forCategories(DERIV, flag('Close On Trigger', 'closeOnTrigger', 'Whether this closing order may cancel other orders to free margin (linear, inverse)')),
 	forCategories(NOT_OPTION, decimal('Trigger Price', 'triggerPrice', 'Makes the order conditional: it is placed when the price reaches this value')),
 	forCategories(DERIV, choice('Trigger Direction', 'triggerDirection', [['Rises To Trigger Price', 1], ['Falls To Trigger Price', 2]], 1, 'Linear and inverse conditional orders')),
@@ -65,6 +66,7 @@ const AMEND_ADDITIONAL = [
 export const orderSpecs: OperationSpec[] = [
 	{
 		resource: 'order', operation: 'create', name: 'Create', action: 'Place an order',
+		builderHint: 'Place one order with explicit fields. For a TradingView (or similar) webhook alert use Create From Signal instead; set Order Link ID from the alert\'s id so a repeated delivery never makes a second order; test with Options → Dry Run first.',
 		description: 'Place a market, limit or conditional order', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [
 			category([...ALL]),
@@ -73,6 +75,7 @@ export const orderSpecs: OperationSpec[] = [
 			choice('Order Type', 'orderType', [['Limit', 'Limit'], ['Market', 'Market']], 'Market', 'Market fills now at the best price; Limit waits for your price', true),
 			{
 				hint: 'Base Quantity is sent as typed and must be a multiple of the symbol\'s quantity step; the other types are rounded down to it for you',
+				builderHint: { propertyHint: 'Use quote to size in USDT (e.g. qty 100 = 100 USDT worth), base for coin amounts (0.01 BTC), balancePercent or risk (needs a stop loss) to size from the wallet.' },
 				...choice(
 					'Quantity Type',
 					'qtyType',
@@ -84,7 +87,9 @@ export const orderSpecs: OperationSpec[] = [
 			decimal('Quantity', 'qty', 'Order quantity in the base coin (inverse: contracts in USD; spot market buy: quote coin unless Market Unit says otherwise), or the amount / percent chosen in Quantity Type', true, '0.001'),
 			{ ...decimal('Price', 'price', 'Limit price', true, '64000'), displayOptions: { show: { orderType: ['Limit'] } } },
 			{ ...POSITION_IDX, hint: 'Keep Auto unless you must: a hedge-mode account refuses 0, a one-way account refuses 1 and 2', displayOptions: { show: { category: ['linear', 'inverse'] } } },
-			text('Order Link ID', 'orderLinkId', 'Your own unique ID (max 36: letters, digits, - and _). Set it (e.g. from the alert ID) so a repeated alert or a lost answer never creates a second order.'),
+			text('Order Link ID', 'orderLinkId', 'Your own unique ID (max 36: letters, digits, - and _). Set it (e.g. from the alert ID) so a repeated alert or a lost answer never creates a second order.', {
+				builderHint: { propertyHint: 'Map a stable id of the triggering event (e.g. {{ $json.body.id }}), never a random or time-based value: the same id is what makes a retry place one order.' },
+			}),
 			additional(CREATE_ADDITIONAL),
 			{
 				displayName: 'Options',
@@ -93,7 +98,7 @@ export const orderSpecs: OperationSpec[] = [
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to validate and size the order, run the credential\'s safety checks and return the exact request instead of sending it' },
+					{ displayName: 'Dry Run', name: 'dryRun', type: 'boolean', default: false, description: 'Whether to validate and size the order, run the credential\'s safety checks and return the exact request instead of sending it', builderHint: { propertyHint: 'true while building or testing a workflow: nothing is sent, the output shows the exact order and Bybit\'s pre-check.' } },
 					{ displayName: 'Round Prices to Tick Size', name: 'roundPrices', type: 'boolean', default: false, description: 'Whether to round price, trigger, take-profit and stop-loss to the instrument\'s tick size (a buy limit never rounds up, a sell limit never down; TP/SL toward the entry)' },
 					{
 						displayName: 'TP/SL Given As',

@@ -123,6 +123,7 @@ function nodeErrorOf(ctx: IExecuteFunctions, error: unknown, i: number): NodeOpe
 
 export const createFromSignalSpec: OperationSpec = {
 	resource: 'order', operation: 'createFromSignal', name: 'Create From Signal', action: 'Place an order from a TradingView alert',
+	builderHint: 'The operation for alert-to-order workflows: put it right after a Webhook node and pass the whole body (Alert = {{ $json.body }}). It reads ticker (e.g. BYBIT:BTCUSDT.P), action, contracts, position and id, derives the orderLinkId from the alert so retries place one order, and opens, reduces, closes or flips.',
 	description: 'Open, reduce, close or flip from a TradingView strategy alert', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 	fields: [
 		category(['linear', 'inverse', 'spot']),
@@ -133,6 +134,7 @@ export const createFromSignalSpec: OperationSpec = {
 			default: '={{ $json.body }}',
 			required: true,
 			description: 'The alert as the Webhook node received it: JSON (an object or text) or TradingView\'s plain text',
+			builderHint: { propertyHint: 'Keep {{ $json.body }} when this node follows the Webhook node that receives the alert.' },
 		},
 		symbol(),
 		choice(

@@ -118,6 +118,7 @@ export const positionSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'position', operation: 'closePosition', name: 'Close Position', action: 'Close a position',
+		builderHint: 'Closes a symbol\'s open position with a reduce-only market order sized from the live position (no quantity to compute). Set Order Link ID from the triggering event so a retry does not close twice.',
 		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size; spot sells the free base coin', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(), { ...SIDE_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } }, ACTION_LINK_ID],
 		async run(i, params) {
@@ -126,6 +127,7 @@ export const positionSpecs: OperationSpec[] = [
 	},
 	{
 		resource: 'position', operation: 'closeAll', name: 'Close All Positions', action: 'Close all positions',
+		builderHint: 'Emergency exit: closes every open position of a settle coin, one output row per position (closed or failed with the reason).',
 		description: 'Close every open position in a category', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse', 'option']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)'), ACTION_LINK_ID],
 		async run(i, params) {

@@ -52,6 +52,8 @@ export interface OperationSpec {
 	run?: (this: IExecuteFunctions, itemIndex: number, params: IDataObject) => Promise<IDataObject | IDataObject[]>;
 	/** Method and path are parameters (Custom API Call): `method`/`path` above are placeholders. */
 	anyEndpoint?: boolean;
+	/** For n8n's AI workflow builder: when to pick this operation (shown as the option's `builderHint`). */
+	builderHint?: string;
 	/** Batch operations: the router hands them all items at once. */
 	batch?: 'create' | 'amend' | 'cancel';
 }
