@@ -95,6 +95,11 @@ export interface KeyInfo {
 	processes: number;
 }
 
+/** The key on its host (never the secret): what per-key caches and limits are kept under. */
+export function keyScope(key: Pick<KeyInfo, 'origin' | 'apiKey'>): string {
+	return `${key.origin}|${key.apiKey}`;
+}
+
 type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string; processesSharingKey?: number | string };
 
 /**

@@ -12,7 +12,7 @@ import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/comm
 import { lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
 import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
 import { recallQuote } from '../trading/convertQuotes';
-import { keyInfo } from './access';
+import { keyInfo, keyScope } from './access';
 import type { BybitContext, BybitRequest } from './index';
 
 export { guardrailsOf, safetyRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
@@ -28,7 +28,7 @@ async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: Bybit
 	if (lookups.quotes.length) {
 		// convert quotes this node requested with this key (remembered from Bybit's answers), then their coins' prices
 		const key = await keyInfo(ctx, req.itemIndex);
-		facts.quotes = Object.fromEntries(lookups.quotes.map((id) => [id, recallQuote(`${key.origin}|${key.apiKey}`, id) ?? null]));
+		facts.quotes = Object.fromEntries(lookups.quotes.map((id) => [id, recallQuote(keyScope(key), id) ?? null]));
 		lookups = lookupsFor(guardrails, request, facts);
 	}
 	for (const { category, symbol } of lookups.tickers) {

@@ -26,7 +26,7 @@ import {
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { checkUnsigned, keyInfo, sendUnsigned } from './access';
+import { checkUnsigned, keyInfo, keyScope, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
@@ -90,8 +90,7 @@ function header(res: RawResponse, name: string): number | undefined {
 
 /** Identifies the credential's key and host, for per-key caches (never the secret). */
 export async function credentialScope(ctx: BybitContext): Promise<string> {
-	const key = await keyInfo(ctx);
-	return `${key.origin}|${key.apiKey}`;
+	return keyScope(await keyInfo(ctx));
 }
 
 /**
@@ -214,7 +213,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const key = await keyInfo(this, req.itemIndex);
 	checkUnsigned(this, key, req);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
-	const bucket = `${key.origin}|${key.apiKey}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
+	const bucket = `${keyScope(key)}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const documented = documentedLimit(req.path, category);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	let resyncs = 0;
