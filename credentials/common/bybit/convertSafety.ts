@@ -24,9 +24,10 @@
  *
  * Borrowing, fixed-rate (spot-margin-uta/fixedborrow) or at the variable rate
  * (account/borrow), is valued the same way under the cap: the amount x the
- * USD price of the coin (a loan is an order to borrow that much). A renewal names only the loan's ID, so under a
- * cap it is refused, saying why. Neither touches a symbol: an allow-list
- * lets them pass (whatever is bought with the coins is an order, checked).
+ * USD price of the coin (a loan is an order to borrow that much). A renewal
+ * names only the loan's ID, so under a cap it is refused, saying why. None of
+ * them touches a symbol: an allow-list lets them pass (whatever is bought
+ * with the coins is an order, checked).
  */
 import type { IDataObject } from 'n8n-workflow';
 

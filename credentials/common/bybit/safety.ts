@@ -65,8 +65,8 @@ export function guardrailsOf(settings: GuardrailSettings): Guardrails {
  * `symbol` needs one allowed symbol per item; `cancelAll`/`switchMode` may
  * target a whole coin; `account` touches no symbol (transfers, margin mode,
  * disconnect-cancel-all, spot margin switch, leverage and auto-repay);
- * `convert` is a convert quote or its confirm, `loan` a fixed-rate borrow
- * order or renewal (convertSafety.ts). Anything else is an unknown write.
+ * `convert` is a convert quote or its confirm, `loan` a borrow (variable or
+ * fixed rate) or a fixed-rate renewal (convertSafety.ts). Anything else is an unknown write.
  */
 type WriteKind = 'order' | 'amend' | 'symbol' | 'cancelAll' | 'switchMode' | 'account' | 'convert' | 'loan';
 
@@ -324,21 +324,20 @@ export function lookupsFor(g: Guardrails, req: SafetyRequest, facts?: MarketFact
 	const out: Lookups = { tickers: [], orders: [], quotes: [] };
 	if (g.readOnly || !isWrite(req.method.toUpperCase(), req.path)) return out;
 	const path = normalizePath(req.path);
-	if (WRITES[path]?.kind === 'convert') {
-		const body = req.body ?? {};
+	const spec = WRITES[path];
+	const body = req.body ?? {};
+	if (spec?.kind === 'convert') {
 		if (path === CONVERT_CONFIRM && (g.maxOrderNotional || g.allowedSymbols) && typeof body.quoteTxId === 'string') out.quotes.push(body.quoteTxId);
 		if (g.maxOrderNotional) out.tickers.push(...convertTickers(path, body, facts).map((symbol) => ({ category: 'spot', symbol })));
 		return out;
 	}
 	if (!g.maxOrderNotional) return out;
-	if (WRITES[path]?.kind === 'loan') {
-		out.tickers.push(...loanTickers(path, req.body ?? {}).map((symbol) => ({ category: 'spot', symbol })));
+	if (spec?.kind === 'loan') {
+		out.tickers.push(...loanTickers(path, body).map((symbol) => ({ category: 'spot', symbol })));
 		return out;
 	}
-	const spec = WRITES[path];
 	if (!spec || (spec.kind !== 'order' && spec.kind !== 'amend')) return out;
-	const body = req.body ?? {};
-	const items = itemsOf(normalizePath(req.path), body, spec.batch);
+	const items = itemsOf(path, body, spec.batch);
 	if (typeof items === 'string') return out;
 	const category = String(body.category ?? '');
 	const seen = new Set<string>();
