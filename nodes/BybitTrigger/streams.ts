@@ -9,7 +9,7 @@ import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } f
 
 import { wsPublicUrl, wsStatusUrl, type HostSettings, type StreamCategory } from '../../credentials/common/bybit/endpoints';
 import { SYMBOL_ID_REGEX, symbolFromLocator } from '../Bybit/methods/symbolLocator';
-import { claim } from './instances';
+import { claim, type Instance } from './instances';
 import { MarketWatcher, topicOf, type MarketEvent } from './market';
 import { NOTICE_EVENTS, NoticeWatcher, noticeStream, noticeTopic, type ContractGroup, type NoticeEvent } from './notices';
 import { BybitStream, type StreamTimings } from './stream';
@@ -101,11 +101,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 		depth: category === 'option' ? 25 : 50,
 	});
 	const raw = options.rawOutput === true;
-	const { instance } = claim<undefined>(ctx);
-	const out = emitter(ctx);
-	const emit = (items: IDataObject[]) => {
-		if (instance.live) out.emit(items);
-	};
+	const { instance, out, emit } = publicOutput(ctx);
 	const stream: BybitStream = new BybitStream({
 		url: wsPublicUrl(settings, category),
 		topics: () => [topicOf(watcher.s)],
@@ -159,11 +155,7 @@ async function noticeStreamOf(ctx: ITriggerFunctions, event: NoticeEvent, option
 	const where = noticeStream(watcher.s, category);
 	const settings = hostSettings(ctx);
 	const raw = options.rawOutput === true;
-	const { instance } = claim<undefined>(ctx);
-	const out = emitter(ctx);
-	const emit = (items: IDataObject[]) => {
-		if (instance.live) out.emit(items);
-	};
+	const { instance, out, emit } = publicOutput(ctx);
 	const stream: BybitStream = new BybitStream({
 		url: where.kind === 'status' ? wsStatusUrl(settings) : wsPublicUrl(settings, where.category as StreamCategory),
 		topics: () => [noticeTopic(watcher.s)],
@@ -180,6 +172,16 @@ async function noticeStreamOf(ctx: ITriggerFunctions, event: NoticeEvent, option
 	});
 	await startOrClose(ctx, stream, instance);
 	return served(stream, instance, out);
+}
+
+/** A public stream's instance (no state carried over) and its emit, which drops items once the instance is no longer live. */
+function publicOutput(ctx: ITriggerFunctions): { instance: Instance<undefined>; out: Emitter; emit: (items: IDataObject[]) => void } {
+	const { instance } = claim<undefined>(ctx);
+	const out = emitter(ctx);
+	const emit = (items: IDataObject[]) => {
+		if (instance.live) out.emit(items);
+	};
+	return { instance, out, emit };
 }
 
 /** Connects; a failed start closes the instance and fails activation with the reason. */

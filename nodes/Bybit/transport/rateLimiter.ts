@@ -72,7 +72,7 @@ export function shareFor(limit: number, processes = 1): Share {
 	if (n === 1) return { limit, windowMs: WINDOW_MS };
 	if (limit < n) return { limit: 1, windowMs: Math.ceil((WINDOW_MS * n) / limit) };
 	const rest = limit % n;
-	return { limit: Math.floor(limit / n), windowMs: WINDOW_MS, bonusEveryMs: rest ? Math.ceil((WINDOW_MS * n) / rest) : undefined };
+	return { limit: shareOf(limit, n), windowMs: WINDOW_MS, bonusEveryMs: rest ? Math.ceil((WINDOW_MS * n) / rest) : undefined };
 }
 
 export function documentedLimit(path: string, category?: string): number | undefined {
@@ -194,7 +194,7 @@ export function observe(key: string, headers: LimitHeaders, processes = 1): void
 	if (headers.limit === undefined || !Number.isFinite(headers.limit) || headers.limit <= 0) return;
 	const bucket = bucketFor(key, headers.limit, processes);
 	if (processes > 1 && headers.remaining !== undefined && Number.isFinite(headers.remaining)) {
-		bucket.shared = { full: headers.limit, processes: Math.floor(processes), remaining: headers.remaining, at: Date.now(), spent: 0 };
+		bucket.shared = { full: headers.limit, processes: processCount(processes), remaining: headers.remaining, at: Date.now(), spent: 0 };
 	}
 	if (headers.remaining === 0 && headers.resetAt && headers.resetAt > Date.now()) {
 		bucket.blockedUntil = Math.min(headers.resetAt, Date.now() + MAX_RESET_WAIT_MS);
