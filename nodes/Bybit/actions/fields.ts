@@ -2,7 +2,7 @@
  * Shared parameter builders. Parameter names are Bybit's field names, so the
  * engine sends them as they are.
  */
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 
 import { symbolLocator } from '../methods/symbolLocator';
 
@@ -64,18 +64,31 @@ export function symbol(required = true, description = 'Trading pair, e.g. BTCUSD
 	return symbolLocator({ searchListMethod: 'searchSymbols', description, required });
 }
 
-export function coin(name = 'coin', required = true, displayName = 'Coin'): INodeProperties {
+/** How the typed-in (`id`) mode of a `listOrId` field is shown and checked. */
+export interface IdMode {
+	label: string;
+	placeholder: string;
+	validation?: INodePropertyMode['validation'];
+}
+
+/** A value picked from a searchable list (listSearch `searchListMethod`) or typed in. */
+export function listOrId(name: string, required: boolean, displayName: string, searchListMethod: string, id: IdMode, description?: string): INodeProperties {
 	return {
 		displayName,
 		name,
 		type: 'resourceLocator',
 		required,
 		default: { mode: 'list', value: '' },
+		...(description === undefined ? {} : { description }),
 		modes: [
-			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchCoins', searchable: true } },
-			{ displayName: 'By Coin', name: 'id', type: 'string', placeholder: 'USDT' },
+			{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod, searchable: true } },
+			{ displayName: id.label, name: 'id', type: 'string', placeholder: id.placeholder, ...(id.validation ? { validation: id.validation } : {}) },
 		],
 	};
+}
+
+export function coin(name = 'coin', required = true, displayName = 'Coin'): INodeProperties {
+	return listOrId(name, required, displayName, 'searchCoins', { label: 'By Coin', placeholder: 'USDT' });
 }
 
 export function text(displayName: string, name: string, description: string, extra: Partial<INodeProperties> = {}): INodeProperties {
