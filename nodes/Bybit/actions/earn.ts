@@ -4,7 +4,6 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { bybitApiRequest } from '../transport';
 import { writeOnce, type IdempotencySpec } from '../trading/writeOnce';
 import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE } from './fields';
 import type { OperationSpec } from './types';
@@ -49,28 +48,6 @@ async function stakeOrRedeem(this: IExecuteFunctions, i: number, params: IDataOb
 	return await writeOnce(this, '/v5/earn/place-order', params, EARN_IDEMPOTENCY, i);
 }
 
-/**
- * Yield history: the docs' field table names the rows `list`, their example
- * `yield`; rows are read from either, so neither spelling loses them.
- */
-async function yieldHistory(this: IExecuteFunctions, i: number, params: IDataObject): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-	const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
-	const rows: IDataObject[] = [];
-	let cursor: string | undefined;
-	for (let page = 0; page < 1000; page++) {
-		const qs: IDataObject = { ...params, limit: limit === undefined ? 100 : Math.min(100, limit - rows.length) };
-		if (cursor) qs.cursor = cursor;
-		const result = await bybitApiRequest.call(this, { method: 'GET', path: '/v5/earn/yield', qs, itemIndex: i });
-		const list = ((result.yield ?? result.list) as IDataObject[] | undefined) ?? [];
-		rows.push(...list);
-		if (limit !== undefined && rows.length >= limit) return rows.slice(0, limit);
-		cursor = (result.nextPageCursor as string | undefined) || undefined;
-		if (!cursor || list.length === 0) break;
-	}
-	return rows;
-}
-
 export const earnSpecs: OperationSpec[] = [
 	{
 		resource: 'earn', operation: 'getProducts', name: 'Get Products', action: 'Get earn products',
@@ -113,8 +90,8 @@ export const earnSpecs: OperationSpec[] = [
 		resource: 'earn', operation: 'getYieldHistory', name: 'Get Yield History', action: 'Get yield history',
 		description: 'Get distributed yields (last 7 days by default, up to 3 months back)', method: 'GET', path: '/v5/earn/yield', docs: 'finance/earn/easy-onchain/yield-history',
 		fields: [CATEGORY, ...returnAllOrLimit(100), additional([text('Product ID', 'productId', 'Product ID (Flexible Saving only: Bybit refuses it for On-Chain)'), ...EARN_TIME_RANGE])],
-		list: { listKey: 'yield', pageSize: 100 },
-		run: yieldHistory,
+		// the docs' field table names the rows `list`, their example `yield`: either is read
+		list: { listKey: ['yield', 'list'], pageSize: 100 },
 	},
 	{
 		resource: 'earn', operation: 'getHourlyYieldHistory', name: 'Get Hourly Yield History', action: 'Get hourly yield history',

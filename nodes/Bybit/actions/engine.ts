@@ -11,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import { symbolFromLocator } from '../methods/symbolLocator';
-import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
+import { bybitApiRequest, bybitApiRequestAllItems, rowsOf } from '../transport';
 import { writeOnce } from '../trading/writeOnce';
 import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
 import { addRunNote } from './hints';
@@ -242,7 +242,7 @@ export async function executeSpec(this: IExecuteFunctions, spec: OperationSpec, 
 		const max = spec.list.maxLimit && (spec.list.maxLimit[String(params.category)] ?? spec.list.maxLimit['*']);
 		if (max) req.qs = { ...params, limit: wanted === undefined ? max : Math.min(wanted, max) };
 		const result = await bybitApiRequest.call(this, req);
-		const rows = (result[spec.list.listKey] as IDataObject[] | undefined) ?? [];
+		const rows = rowsOf(result, spec.list.listKey);
 		// Return All asked for the endpoint's maximum: a full answer may not be all there is
 		if (wanted === undefined && max && rows.length >= max) addRunNote(this, { kind: 'returnAllCapped', itemIndex, operation: spec.name, max, unit: 'rows', narrow: narrowing(spec) });
 		return wanted === undefined ? rows : rows.slice(0, wanted);

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import type { ListKey } from '../transport';
 import type { IdempotencySpec } from '../trading/writeOnce';
 import type { WireType } from './fields';
 
@@ -7,7 +8,7 @@ export type Resource = 'market' | 'order' | 'position' | 'account' | 'asset' | '
 
 export interface ListOutput {
 	/** Where the rows are in `result` (`list`, or `rows` for asset records). */
-	listKey: string;
+	listKey: ListKey;
 	/** Largest page Bybit serves for this endpoint (sent as `limit`); absent = no `limit` per page. */
 	pageSize?: number;
 	/** Pages by `cursor` without a `limit` parameter (e.g. risk-limit): every page is read, then cut to Limit. */

@@ -335,8 +335,8 @@ export async function bybitApiRequest(this: BybitContext, req: BybitRequest): Pr
 }
 
 export interface PaginationOptions {
-	/** Where the rows are in `result` (Bybit uses `list`, asset endpoints `rows`). */
-	listKey?: string;
+	/** Where the rows are in `result` (Bybit uses `list`, asset endpoints `rows`); several: the first one present. */
+	listKey?: ListKey;
 	/** Stop after this many rows (undefined = all). */
 	limit?: number;
 	/** Page size to ask for (`limit` query parameter). */
@@ -345,6 +345,15 @@ export interface PaginationOptions {
 	maxPages?: number;
 	/** Called when the safety stop ended the list while Bybit still offered a next page. */
 	onCapped?: (maxPages: number) => void;
+}
+
+/** Where a list answer's rows are: a key of `result`, or keys tried in order (where Bybit's docs disagree with themselves). */
+export type ListKey = string | readonly string[];
+
+/** The rows of a list answer under `listKey` (none when absent). */
+export function rowsOf(result: IDataObject | undefined, listKey: ListKey): IDataObject[] {
+	const key = typeof listKey === 'string' ? listKey : listKey.find((k) => result?.[k] !== undefined);
+	return ((key === undefined ? undefined : result?.[key]) as IDataObject[] | undefined) ?? [];
 }
 
 /** Follows `nextPageCursor` and returns the rows of every page, up to `limit`. */
@@ -365,7 +374,7 @@ export async function bybitApiRequestAllItems(
 		}
 		if (cursor) qs.cursor = cursor;
 		const result = await bybitApiRequest.call(this, { ...req, qs });
-		const list = (result?.[listKey] as IDataObject[] | undefined) ?? [];
+		const list = rowsOf(result, listKey);
 		rows.push(...list);
 		if (options.limit !== undefined && rows.length >= options.limit) return rows.slice(0, options.limit);
 		cursor = (result?.nextPageCursor as string | undefined) || undefined;

@@ -6,6 +6,7 @@ import {
 	bybitApiRequest,
 	bybitApiRequestAllItems,
 	bybitApiRequestEnvelope,
+	rowsOf,
 	type BybitContext,
 } from '../../../../nodes/Bybit/transport';
 import { ok, reply, transportContext, useLoopback } from '../../../harness/loopback';
@@ -183,6 +184,21 @@ describe('bybitApiRequestAllItems', () => {
 		const rows = await bybitApiRequestAllItems.call(context(), { method: 'GET', path: '/v5/order/history', qs: { category: 'linear' } }, { pageSize: 3, limit: 4 });
 		expect(rows).toHaveLength(4);
 		expect(loop.seen.map((s) => s.query)).toEqual(['category=linear&limit=3', 'category=linear&limit=1&cursor=3']);
+	});
+
+	it('reads rows under the first of several keys present, on every page (yield history: `yield` in the docs\' example, `list` in their table)', async () => {
+		for (const key of ['yield', 'list']) {
+			loop.seen.length = 0;
+			loop.handler = (s, res) => {
+				const second = new URLSearchParams(s.query).get('cursor') === 'p2';
+				reply(res, ok({ [key]: second ? [{ id: 'b' }] : [{ id: 'a' }], nextPageCursor: second ? '' : 'p2' }));
+			};
+			const rows = await bybitApiRequestAllItems.call(context(), { method: 'GET', path: '/v5/earn/yield', qs: { category: 'FlexibleSaving' } }, { listKey: ['yield', 'list'], pageSize: 100 });
+			expect([key, rows.map((r: IDataObject) => r.id)]).toEqual([key, ['a', 'b']]);
+		}
+		expect(rowsOf({ list: [{ id: 1 }] }, ['yield', 'list'])).toEqual([{ id: 1 }]);
+		expect(rowsOf({}, ['yield', 'list'])).toEqual([]);
+		expect(rowsOf(undefined, 'list')).toEqual([]);
 	});
 
 	it('returns the envelope when asked (batch results need retExtInfo)', async () => {
