@@ -6,7 +6,7 @@
  */
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
-import { credentialScope, bybitApiRequest } from '../transport';
+import { bybitApiRequest, bybitApiRequestNumberedPages, credentialScope } from '../transport';
 import { rememberQuote } from '../trading/convertQuotes';
 import * as D from '../trading/decimalMath';
 import { additional, choice, coin, decimal, returnAllOrLimit, text } from './fields';
@@ -91,17 +91,9 @@ export const convertSpecs: OperationSpec[] = [
 		// pages by number (`index`, from 1), not by cursor
 		async run(i, params) {
 			const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-			const wanted = returnAll ? Number.POSITIVE_INFINITY : (this.getNodeParameter('limit', i, 50) as number);
-			const rows: IDataObject[] = [];
-			// one page size throughout: page n is rows (n-1)*limit+1 .. n*limit
-			const limit = Math.min(HISTORY_PAGE, wanted);
-			for (let index = 1; rows.length < wanted && index <= 1000; index++) {
-				const result = await bybitApiRequest.call(this, { method: 'GET', path: '/v5/asset/exchange/query-convert-history', qs: { ...params, index, limit }, itemIndex: i });
-				const page = (result.list as IDataObject[] | undefined) ?? [];
-				rows.push(...page);
-				if (page.length < limit) break;
-			}
-			return rows.slice(0, wanted);
+			const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
+			const req = { method: 'GET' as const, path: '/v5/asset/exchange/query-convert-history' as const, qs: params, itemIndex: i };
+			return await bybitApiRequestNumberedPages.call(this, req, { pageParam: 'index', pageSize: HISTORY_PAGE, limit });
 		},
 	},
 ];

@@ -6,7 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { bybitApiRequest } from '../transport';
+import { bybitApiRequest, bybitApiRequestNumberedPages } from '../transport';
 import { additional, category, choice, returnAllOrLimit, symbol, text } from './fields';
 import type { OperationSpec } from './types';
 
@@ -121,16 +121,9 @@ export const marketExtraSpecs: OperationSpec[] = [
 		wireTypes: { page: 'integer' },
 		async run(i, params) {
 			const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-			const wanted = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
-			const size = Math.min(ANNOUNCEMENT_PAGE, wanted);
-			const rows: IDataObject[] = [];
-			for (let page = 1; page <= 1000 && rows.length < wanted; page++) {
-				const result = await bybitApiRequest.call(this, { method: 'GET', path: '/v5/announcements/index', qs: { ...params, page, limit: size }, itemIndex: i });
-				const list = (result.list as IDataObject[] | undefined) ?? [];
-				rows.push(...list);
-				if (list.length < size || rows.length >= Number(result.total ?? 0)) break;
-			}
-			return returnAll ? rows : rows.slice(0, wanted);
+			const limit = returnAll ? undefined : (this.getNodeParameter('limit', i, 50) as number);
+			const req = { method: 'GET' as const, path: '/v5/announcements/index' as const, qs: params, itemIndex: i };
+			return await bybitApiRequestNumberedPages.call(this, req, { pageParam: 'page', pageSize: ANNOUNCEMENT_PAGE, limit, totalKey: 'total' });
 		},
 	},
 ];

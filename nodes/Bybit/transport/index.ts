@@ -384,6 +384,28 @@ export async function bybitApiRequestAllItems(
 	return rows;
 }
 
+/**
+ * Pages numbered from 1 (`pageParam`), each of the same size (so page n holds rows
+ * (n-1)*size+1 .. n*size), until a short page, `limit` rows, or, with `totalKey`, the
+ * total Bybit reports: for the endpoints that page by number, not by cursor.
+ */
+export async function bybitApiRequestNumberedPages(
+	this: BybitContext,
+	req: BybitRequest,
+	options: { pageParam: string; pageSize: number; limit?: number; totalKey?: string; listKey?: ListKey; maxPages?: number },
+): Promise<IDataObject[]> {
+	const wanted = options.limit ?? Number.POSITIVE_INFINITY;
+	const size = Math.min(options.pageSize, wanted);
+	const rows: IDataObject[] = [];
+	for (let page = 1; page <= (options.maxPages ?? 1000) && rows.length < wanted; page++) {
+		const result = await bybitApiRequest.call(this, { ...req, qs: { ...(req.qs ?? {}), [options.pageParam]: page, limit: size } });
+		const list = rowsOf(result, options.listKey ?? 'list');
+		rows.push(...list);
+		if (list.length < size || (options.totalKey !== undefined && rows.length >= Number(result[options.totalKey] ?? 0))) break;
+	}
+	return rows.slice(0, wanted);
+}
+
 /** An n8n error for anything thrown while processing an item: n8n errors pass through, others are wrapped. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
