@@ -7,6 +7,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
+import { resetArrivalBounds } from './arrival';
 import { resetIpBudgets } from './ipBudget';
 
 /** Bybit's rolling window, plus a margin for jitter between our send and its arrival. */
@@ -85,8 +86,12 @@ export function documentedLimit(path: string, category?: string): number | undef
 interface Bucket {
 	limit: number;
 	windowMs: number;
-	/** Paced bonus slots (see `Share.bonusEveryMs`): the next one is due at `next`; at most one is banked. */
-	bonus?: { every: number; next: number };
+	/**
+	 * Paced bonus slots (see `Share.bonusEveryMs`): the next one is due at `next`; `sent` holds the
+	 * bonus slots still in the window (at most one). They count beside the share, not in it: a
+	 * bonus counted in `sent` would only move the next share slot later, never add one.
+	 */
+	bonus?: { every: number; next: number; sent: number[] };
 	sent: number[];
 	blockedUntil: number;
 	/** Shared key (processes > 1): the key-wide limit and Bybit's last report of what is left in its window. */
@@ -110,15 +115,23 @@ function applyShare(bucket: Bucket, share: Share): void {
 	bucket.windowMs = share.windowMs;
 	if (!share.bonusEveryMs) bucket.bonus = undefined;
 	// a random first bonus: processes started together do not all take theirs in the same window
-	else if (bucket.bonus?.every !== share.bonusEveryMs) bucket.bonus = { every: share.bonusEveryMs, next: Date.now() + Math.random() * share.bonusEveryMs };
+	else if (bucket.bonus?.every !== share.bonusEveryMs) bucket.bonus = { every: share.bonusEveryMs, next: Date.now() + Math.random() * share.bonusEveryMs, sent: [] };
 }
 
-/** Takes the bonus slot when it is due, at most one beyond the share in any window. */
+/** Takes the bonus slot when it is due and the last one left the window: at most one beyond the share in any window. */
 function takeBonus(bucket: Bucket, need: number, now: number): boolean {
 	const b = bucket.bonus;
-	if (!b || need !== 1 || now < b.next || bucket.sent.length + need > bucket.limit + 1) return false;
+	if (!b || need !== 1 || now < b.next || b.sent.length > 0) return false;
 	b.next = now + b.every;
+	b.sent.push(now);
 	return true;
+}
+
+/** How long until a bonus slot can be taken (undefined: none for this request). */
+function bonusWait(bucket: Bucket, need: number, now: number): number | undefined {
+	const b = bucket.bonus;
+	if (!b || need !== 1) return undefined;
+	return Math.max(b.next - now, b.sent.length ? b.sent[0] + bucket.windowMs - now : 0);
 }
 
 /**
@@ -132,22 +145,25 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 	const need = Math.min(Math.max(1, weight), bucket.limit);
 	for (;;) {
 		const now = Date.now();
-		while (bucket.sent.length && bucket.sent[0] <= now - bucket.windowMs) bucket.sent.shift();
+		expire(bucket.sent, now - bucket.windowMs);
+		if (bucket.bonus) expire(bucket.bonus.sent, now - bucket.windowMs);
 		const blockedFor = bucket.blockedUntil - now;
-		if (blockedFor <= 0 && (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now) || takeBonus(bucket, need, now))) {
-			for (let i = 0; i < need; i++) bucket.sent.push(now);
-			if (bucket.shared) bucket.shared.spent += need;
-			return { key, at: now, count: need };
+		if (blockedFor <= 0) {
+			if (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now)) {
+				for (let i = 0; i < need; i++) bucket.sent.push(now);
+				if (bucket.shared) bucket.shared.spent += need;
+				return { key, at: now, count: need };
+			}
+			if (takeBonus(bucket, need, now)) {
+				if (bucket.shared) bucket.shared.spent += need;
+				return { key, at: now, count: need, bonus: true };
+			}
 		}
 		// the oldest `excess` sends must leave the window before `need` more fit
 		const excess = bucket.sent.length + need - bucket.limit;
 		let windowWait = excess > 0 ? bucket.sent[excess - 1] + bucket.windowMs - now : 0;
-		if (bucket.bonus && need === 1) {
-			// a bonus slot needs it to be due and room for one beyond the share in the window
-			const over = bucket.sent.length - bucket.limit;
-			const roomWait = over > 0 ? bucket.sent[over - 1] + bucket.windowMs - now : 0;
-			windowWait = Math.min(windowWait, Math.max(bucket.bonus.next - now, roomWait));
-		}
+		const forBonus = bonusWait(bucket, need, now);
+		if (forBonus !== undefined) windowWait = Math.min(windowWait, forBonus);
 		const wait = Math.max(blockedFor, windowWait, 1);
 		await sleep(Math.min(wait, MAX_RESET_WAIT_MS));
 	}
@@ -157,26 +173,36 @@ export interface Reservation {
 	key: string;
 	at: number;
 	count: number;
+	/** A bonus slot (kept apart from the share's). */
+	bonus?: boolean;
+}
+
+/** Drops the dates at or before `cutoff` from a sorted list. */
+function expire(dates: number[], cutoff: number): void {
+	let n = 0;
+	while (n < dates.length && dates[n] <= cutoff) n++;
+	if (n) dates.splice(0, n);
 }
 
 /**
- * Re-dates a reservation to when its answer arrived. Bybit counts a request
- * when it arrives, which is after we reserved it but never after we got the
- * answer: windows measured from the answer cannot overlap Bybit's, even
- * when the first request of a burst is slow (connection set-up, a busy machine).
+ * Re-dates a reservation to when Bybit counted the request: after we reserved it, never after we
+ * got the answer (the transport passes the bound from Bybit's own stamp, arrival.ts). Windows
+ * measured from that moment cannot overlap Bybit's, even when the first request of a burst is slow
+ * (connection set-up, a busy machine).
  */
 export function settle(reservation: Reservation | undefined, at = Date.now()): void {
 	if (!reservation) return;
 	const bucket = buckets.get(reservation.key);
-	if (!bucket) return;
+	const dates = reservation.bonus ? bucket?.bonus?.sent : bucket?.sent;
+	if (!dates) return;
 	let moved = 0;
-	for (let i = 0; i < bucket.sent.length && moved < reservation.count; i++) {
-		if (bucket.sent[i] === reservation.at) {
-			bucket.sent[i] = at;
+	for (let i = 0; i < dates.length && moved < reservation.count; i++) {
+		if (dates[i] === reservation.at) {
+			dates[i] = at;
 			moved++;
 		}
 	}
-	if (moved) bucket.sent.sort((a, b) => a - b);
+	if (moved) dates.sort((a, b) => a - b);
 }
 
 export interface LimitHeaders {
@@ -227,4 +253,5 @@ export function blockUntil(key: string, resetAt: number): void {
 export function resetRateLimiter(): void {
 	buckets.clear();
 	resetIpBudgets();
+	resetArrivalBounds();
 }

@@ -88,16 +88,83 @@ describe('acquire with bonus slots', () => {
 
 	test('a window filled by borrowing is waited out in one sleep while a bonus is due, not polled every millisecond', async () => {
 		jest.spyOn(Math, 'random').mockReturnValue(0); // the first bonus is due at once
-		// Bybit just said the whole key's window is free: 2 from the share, then 4 borrowed
+		// Bybit just said the whole key's window is free: 2 from the share, then 4 borrowed, then the bonus
 		observe('k|/v5/order/create', { limit: 10, remaining: 10 }, 4);
 		const t0 = Date.now();
-		for (let i = 0; i < 6; i++) await acquire('k|/v5/order/create', 10, 1, 4);
+		for (let i = 0; i < 7; i++) await acquire('k|/v5/order/create', 10, 1, 4);
 		expect(Date.now() - t0).toBeLessThan(200);
 		const timers = jest.spyOn(global, 'setTimeout');
 		await acquire('k|/v5/order/create', 10, 1, 4);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
 		expect(timers.mock.calls.length).toBeLessThanOrEqual(3);
 	});
+});
+
+describe('acquire: a busy process really gets its share as a rate (simulated clock)', () => {
+	type Limiter = typeof import('../../../../nodes/Bybit/transport/rateLimiter');
+	/** Another process's limiter (own module state), as on another n8n worker. */
+	function limiterCopy(): Limiter {
+		let copy: Limiter | undefined;
+		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports
+			copy = require('../../../../nodes/Bybit/transport/rateLimiter') as Limiter;
+		});
+		return copy!;
+	}
+	afterEach(() => {
+		jest.useRealTimers();
+		jest.restoreAllMocks();
+	});
+
+	/** Each process keeps 5 requests waiting for 21 simulated seconds; answers come 6 ms after the grant. */
+	async function busy(processes: number, phases: number[]): Promise<number[][]> {
+		jest.useFakeTimers({ now: 1_700_000_000_000 });
+		const end = Date.now() + 21_000;
+		const grants: number[][] = phases.map(() => []);
+		const random = jest.spyOn(Math, 'random');
+		const runs = phases.flatMap((phase, p) => {
+			const limiter = limiterCopy();
+			// the first bonus's phase is drawn when the bucket is made, at the first acquire
+			random.mockReturnValueOnce(phase);
+			void limiter.acquire('k|/v5/order/create|derivatives', 10, 1, processes).then((r) => limiter.settle(r));
+			grants[p].push(Date.now());
+			return Array.from({ length: 5 }, async () => {
+				while (Date.now() < end) {
+					const r = await limiter.acquire('k|/v5/order/create|derivatives', 10, 1, processes);
+					if (Date.now() >= end) break;
+					grants[p].push(Date.now());
+					await new Promise((ok) => setTimeout(ok, 6));
+					limiter.settle(r);
+				}
+			});
+		});
+		// waiters queued at the end are granted within 2 windows plus a bonus period
+		await jest.advanceTimersByTimeAsync(26_000);
+		await Promise.all(runs);
+		return grants;
+	}
+
+	test('4 processes on 10/s: each takes 2 plus a bonus every 2.1 s (about 2.5 per window), never more than 3 in one window', async () => {
+		await fc.assert(
+			fc.asyncProperty(fc.array(fc.double({ min: 0, max: 0.999, noNaN: true }), { minLength: 4, maxLength: 4 }), async (phases) => {
+				const grants = await busy(4, phases);
+				const windows = 21_000 / shareFor(10, 4).windowMs;
+				for (const g of grants) {
+					expect(busiestWindow(g, shareFor(10, 4).windowMs)).toBeLessThanOrEqual(3);
+					// the old accounting, where a bonus took a share slot, gave 2 per window
+					expect(g.length).toBeGreaterThanOrEqual(Math.floor(2.5 * windows) - 2);
+					expect(g.length).toBeLessThanOrEqual(Math.ceil(2.5 * windows) + 3);
+				}
+			}),
+			{ numRuns: 15 },
+		);
+	}, 60_000);
+
+	test('2 processes on 10/s: 5 each per window, no bonus', async () => {
+		const grants = await busy(2, [0.1, 0.7]);
+		for (const g of grants) expect(busiestWindow(g, shareFor(10, 2).windowMs)).toBeLessThanOrEqual(5);
+		expect(grants.flat().length).toBeGreaterThanOrEqual(10 * Math.floor(21_000 / shareFor(10, 2).windowMs));
+	}, 60_000);
 });
 
 describe('ipBudget: the IP budget split between processes', () => {
