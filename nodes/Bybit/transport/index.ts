@@ -29,6 +29,7 @@ import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit
 import { checkUnsigned, keyInfo, keyScope, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
+import { arrivalDate } from './arrival';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -239,13 +240,15 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		withMarketFacts(options, facts);
 
 		let res: RawResponse;
+		const sentAt = Date.now();
 		try {
 			res =
 				key.unsignedBase === undefined
 					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
 					: ((await sendUnsigned(this, key.unsignedBase, options)) as RawResponse);
 			ticket.release();
-			settle(reservation);
+			// the slot is dated from when Bybit counted the request, bounded by its answer's own stamp
+			settle(reservation, arrivalDate(key.origin, sentAt, Date.now(), (res?.body as BybitEnvelope | undefined)?.time));
 		} catch (error) {
 			ticket.release();
 			settle(reservation);
