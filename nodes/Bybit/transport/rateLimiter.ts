@@ -10,8 +10,12 @@ import { sleep } from 'n8n-workflow';
 import { resetArrivalBounds } from './arrival';
 import { resetIpBudgets } from './ipBudget';
 
-/** Bybit's rolling window, plus a margin for jitter between our send and its arrival. */
-const WINDOW_MS = 1000 + 50;
+/**
+ * Bybit's rolling window plus a margin. A slot is dated no earlier than the request reached Bybit
+ * (arrival.ts), and the next request reaches it no earlier than we send it, so spacing by the window
+ * alone keeps within Bybit's count; the margin covers millisecond rounding on both sides.
+ */
+const WINDOW_MS = 1000 + 25;
 /** Never wait longer than this for a reset announced by the server. */
 export const MAX_RESET_WAIT_MS = 10_000;
 
