@@ -9,6 +9,7 @@ import { sleep } from 'n8n-workflow';
 
 import { resetArrivalBounds } from './arrival';
 import { resetIpBudgets } from './ipBudget';
+import { Slots } from './slots';
 
 /**
  * Bybit's rolling window plus a margin. A slot is dated no earlier than the request reached Bybit
@@ -16,6 +17,8 @@ import { resetIpBudgets } from './ipBudget';
  * alone keeps within Bybit's count; the margin covers millisecond rounding on both sides.
  */
 const WINDOW_MS = 1000 + 25;
+/** How often a request waiting on a slot still in flight past its window looks again. */
+const IN_FLIGHT_POLL_MS = 10;
 /** Never wait longer than this for a reset announced by the server. */
 export const MAX_RESET_WAIT_MS = 10_000;
 
@@ -95,8 +98,8 @@ interface Bucket {
 	 * bonus slots still in the window (at most one). They count beside the share, not in it: a
 	 * bonus counted in `sent` would only move the next share slot later, never add one.
 	 */
-	bonus?: { every: number; next: number; sent: number[] };
-	sent: number[];
+	bonus?: { every: number; next: number; sent: Slots };
+	sent: Slots;
 	blockedUntil: number;
 	/** Shared key (processes > 1): the key-wide limit and Bybit's last report of what is left in its window. */
 	shared?: { full: number; processes: number; remaining: number; at: number; spent: number };
@@ -107,7 +110,7 @@ const buckets = new Map<string, Bucket>();
 function bucketFor(key: string, limit: number, processes?: number): Bucket {
 	let bucket = buckets.get(key);
 	if (!bucket) {
-		bucket = { limit, windowMs: WINDOW_MS, sent: [], blockedUntil: 0 };
+		bucket = { limit, windowMs: WINDOW_MS, sent: new Slots(), blockedUntil: 0 };
 		buckets.set(key, bucket);
 	}
 	if (processes !== undefined) applyShare(bucket, shareFor(limit, processes));
@@ -119,7 +122,7 @@ function applyShare(bucket: Bucket, share: Share): void {
 	bucket.windowMs = share.windowMs;
 	if (!share.bonusEveryMs) bucket.bonus = undefined;
 	// a random first bonus: processes started together do not all take theirs in the same window
-	else if (bucket.bonus?.every !== share.bonusEveryMs) bucket.bonus = { every: share.bonusEveryMs, next: Date.now() + Math.random() * share.bonusEveryMs, sent: [] };
+	else if (bucket.bonus?.every !== share.bonusEveryMs) bucket.bonus = { every: share.bonusEveryMs, next: Date.now() + Math.random() * share.bonusEveryMs, sent: new Slots() };
 }
 
 /** Takes the bonus slot when it is due and the last one left the window: at most one beyond the share in any window. */
@@ -127,7 +130,7 @@ function takeBonus(bucket: Bucket, need: number, now: number): boolean {
 	const b = bucket.bonus;
 	if (!b || need !== 1 || now < b.next || b.sent.length > 0) return false;
 	b.next = now + b.every;
-	b.sent.push(now);
+	b.sent.take(now, 1);
 	return true;
 }
 
@@ -135,7 +138,7 @@ function takeBonus(bucket: Bucket, need: number, now: number): boolean {
 function bonusWait(bucket: Bucket, need: number, now: number): number | undefined {
 	const b = bucket.bonus;
 	if (!b || need !== 1) return undefined;
-	return Math.max(b.next - now, b.sent.length ? b.sent[0] + bucket.windowMs - now : 0);
+	return Math.max(b.next - now, b.sent.length ? b.sent.at(0) + bucket.windowMs - now : 0);
 }
 
 /**
@@ -149,12 +152,12 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 	const need = Math.min(Math.max(1, weight), bucket.limit);
 	for (;;) {
 		const now = Date.now();
-		expire(bucket.sent, now - bucket.windowMs);
-		if (bucket.bonus) expire(bucket.bonus.sent, now - bucket.windowMs);
+		bucket.sent.expire(now - bucket.windowMs, now);
+		bucket.bonus?.sent.expire(now - bucket.windowMs, now);
 		const blockedFor = bucket.blockedUntil - now;
 		if (blockedFor <= 0) {
 			if (bucket.sent.length + need <= bucket.limit || canBorrow(bucket, need, now)) {
-				for (let i = 0; i < need; i++) bucket.sent.push(now);
+				bucket.sent.take(now, need);
 				if (bucket.shared) bucket.shared.spent += need;
 				return { key, at: now, count: need };
 			}
@@ -165,10 +168,11 @@ export async function acquire(key: string, limit: number | undefined, weight = 1
 		}
 		// the oldest `excess` sends must leave the window before `need` more fit
 		const excess = bucket.sent.length + need - bucket.limit;
-		let windowWait = excess > 0 ? bucket.sent[excess - 1] + bucket.windowMs - now : 0;
+		let windowWait = excess > 0 ? bucket.sent.at(excess - 1) + bucket.windowMs - now : 0;
 		const forBonus = bonusWait(bucket, need, now);
 		if (forBonus !== undefined) windowWait = Math.min(windowWait, forBonus);
-		const wait = Math.max(blockedFor, windowWait, 1);
+		// nothing fits yet the window says it should: a slot whose request is still in flight holds it
+		const wait = Math.max(blockedFor, windowWait > 0 ? windowWait : IN_FLIGHT_POLL_MS);
 		await sleep(Math.min(wait, MAX_RESET_WAIT_MS));
 	}
 }
@@ -181,13 +185,6 @@ export interface Reservation {
 	bonus?: boolean;
 }
 
-/** Drops the dates at or before `cutoff` from a sorted list. */
-function expire(dates: number[], cutoff: number): void {
-	let n = 0;
-	while (n < dates.length && dates[n] <= cutoff) n++;
-	if (n) dates.splice(0, n);
-}
-
 /**
  * Re-dates a reservation to when Bybit counted the request: after we reserved it, never after we
  * got the answer (the transport passes the bound from Bybit's own stamp, arrival.ts). Windows
@@ -197,16 +194,8 @@ function expire(dates: number[], cutoff: number): void {
 export function settle(reservation: Reservation | undefined, at = Date.now()): void {
 	if (!reservation) return;
 	const bucket = buckets.get(reservation.key);
-	const dates = reservation.bonus ? bucket?.bonus?.sent : bucket?.sent;
-	if (!dates) return;
-	let moved = 0;
-	for (let i = 0; i < dates.length && moved < reservation.count; i++) {
-		if (dates[i] === reservation.at) {
-			dates[i] = at;
-			moved++;
-		}
-	}
-	if (moved) dates.sort((a, b) => a - b);
+	const slots = reservation.bonus ? bucket?.bonus?.sent : bucket?.sent;
+	slots?.settle(reservation.at, Math.max(at, reservation.at), reservation.count);
 }
 
 export interface LimitHeaders {

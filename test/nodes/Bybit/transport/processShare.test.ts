@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { IP_BUDGET, ipBudget, resetIpBudgets } from '../../../../nodes/Bybit/transport/ipBudget';
-import { acquire, observe, resetRateLimiter, shareFor, shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
+import { acquire, observe, resetRateLimiter, settle, shareFor, shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
 import { sandboxCredentials, type Params, type RunOptions } from '../../../harness/execute';
 import { busiestWindow } from '../../../harness/windows';
 import { startSandbox, type Sandbox } from '../../../sandbox';
@@ -91,7 +91,7 @@ describe('acquire with bonus slots', () => {
 		// Bybit just said the whole key's window is free: 2 from the share, then 4 borrowed, then the bonus
 		observe('k|/v5/order/create', { limit: 10, remaining: 10 }, 4);
 		const t0 = Date.now();
-		for (let i = 0; i < 7; i++) await acquire('k|/v5/order/create', 10, 1, 4);
+		for (let i = 0; i < 7; i++) settle(await acquire('k|/v5/order/create', 10, 1, 4));
 		expect(Date.now() - t0).toBeLessThan(200);
 		const timers = jest.spyOn(global, 'setTimeout');
 		await acquire('k|/v5/order/create', 10, 1, 4);
@@ -131,7 +131,10 @@ describe('acquire: a busy process really gets its share as a rate (simulated clo
 			return Array.from({ length: 5 }, async () => {
 				while (Date.now() < end) {
 					const r = await limiter.acquire('k|/v5/order/create|derivatives', 10, 1, processes);
-					if (Date.now() >= end) break;
+					if (Date.now() >= end) {
+						limiter.settle(r);
+						break;
+					}
 					grants[p].push(Date.now());
 					await new Promise((ok) => setTimeout(ok, 6));
 					limiter.settle(r);
