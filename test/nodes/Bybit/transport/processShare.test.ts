@@ -15,14 +15,19 @@ import { startSandbox, type Sandbox } from '../../../sandbox';
 
 type RunBybit = (credentials: ICredentialDataDecryptedObject, params: Params, options?: RunOptions) => Promise<INodeExecutionData[]>;
 
-/** A fresh copy of the node and its transport: what another n8n process would have. */
-function anotherProcess(): RunBybit {
-	let run: RunBybit | undefined;
+/** A module loaded afresh, with its own module state: what another n8n process would have. */
+function inAnotherProcess<T>(load: () => T): T {
+	let loaded: T | undefined;
 	jest.isolateModules(() => {
-		// eslint-disable-next-line @typescript-eslint/no-require-imports
-		run = (require('../../../harness/execute') as { runBybit: RunBybit }).runBybit;
+		loaded = load();
 	});
-	return run!;
+	return loaded!;
+}
+
+/** A fresh copy of the node and its transport. */
+function anotherProcess(): RunBybit {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return inAnotherProcess(() => (require('../../../harness/execute') as { runBybit: RunBybit }).runBybit);
 }
 
 describe('shareOf: a process share of a per-key limit', () => {
@@ -102,15 +107,9 @@ describe('acquire with bonus slots', () => {
 
 describe('acquire: a busy process really gets its share as a rate (simulated clock)', () => {
 	type Limiter = typeof import('../../../../nodes/Bybit/transport/rateLimiter');
-	/** Another process's limiter (own module state), as on another n8n worker. */
-	function limiterCopy(): Limiter {
-		let copy: Limiter | undefined;
-		jest.isolateModules(() => {
-			// eslint-disable-next-line @typescript-eslint/no-require-imports
-			copy = require('../../../../nodes/Bybit/transport/rateLimiter') as Limiter;
-		});
-		return copy!;
-	}
+	/** Another process's limiter, as on another n8n worker. */
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const limiterCopy = (): Limiter => inAnotherProcess(() => require('../../../../nodes/Bybit/transport/rateLimiter') as Limiter);
 	afterEach(() => {
 		jest.useRealTimers();
 		jest.restoreAllMocks();
