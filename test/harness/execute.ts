@@ -89,3 +89,9 @@ export async function runBybit(credentials: ICredentialDataDecryptedObject, para
 }
 
 export const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+
+/** The node's parameters for a 0.001 BTCUSDT linear limit buy (one-way mode) at `price`, with its `orderLinkId`. */
+export const limitBuy = (price: number | string, orderLinkId: string): Record<string, unknown> => ({
+	resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001',
+	price: String(price), positionIdx: '0', orderLinkId, additionalFields: {}, options: {},
+});

@@ -7,7 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { resetRateLimiter } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { runBybit, sandboxCredentials } from '../../../harness/execute';
+import { limitBuy, runBybit, sandboxCredentials } from '../../../harness/execute';
 import { busiestWindow } from '../../../harness/windows';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 
@@ -27,14 +27,14 @@ describe('slots dated from Bybit\'s stamp (answers read late)', () => {
 		const { apiKey, secret } = sandbox.control.defaultKey;
 		const creds = sandboxCredentials(sandbox.restUrl, apiKey, secret);
 		// warm the instrument and ticker caches, and let one quick answer teach the clock bound
-		const warm = await runBybit(creds, { resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: '40000', positionIdx: '0', orderLinkId: 'warm-0', additionalFields: {}, options: {} });
+		const warm = await runBybit(creds, limitBuy(40000, 'warm-0'));
 		expect(warm[0].json.error).toBeUndefined();
 		await new Promise((r) => setTimeout(r, 1100)); // the warm-up order leaves the window
 		const seen = sandbox.control.requests().length;
 		sandbox.control.delayNext(20, HOLD_MS, '/v5/order/create');
 		const outs = await Promise.all(
 			Array.from({ length: 20 }, async (_, n) =>
-				await runBybit(creds, { resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40001 + n), positionIdx: '0', orderLinkId: `late-${n}`, additionalFields: {}, options: {} }),
+				await runBybit(creds, limitBuy(40001 + n, `late-${n}`)),
 			),
 		);
 		expect(outs.flat().filter((o) => o.json.error !== undefined)).toEqual([]);

@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } 
 
 import { IP_BUDGET, ipBudget, resetIpBudgets } from '../../../../nodes/Bybit/transport/ipBudget';
 import { acquire, observe, resetRateLimiter, settle, shareFor, shareOf } from '../../../../nodes/Bybit/transport/rateLimiter';
-import { sandboxCredentials, type Params, type RunOptions } from '../../../harness/execute';
+import { limitBuy, sandboxCredentials, type Params, type RunOptions } from '../../../harness/execute';
 import { busiestWindow } from '../../../harness/windows';
 import { startSandbox, type Sandbox } from '../../../sandbox';
 
@@ -207,7 +207,7 @@ describe('two processes on one key against the sandbox (order create: 10/s per k
 			const items: IDataObject[] = Array.from({ length: perProcess }, (_, n) => ({ n }));
 			return await runBybit(
 				creds,
-				(i) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40000 + i), positionIdx: '0', orderLinkId: `${tag}-${i}`, additionalFields: {}, options: {} }),
+				(i) => limitBuy(40000 + i, `${tag}-${i}`),
 				{ items, continueOnFail: true },
 			);
 		};
@@ -237,7 +237,7 @@ describe('two processes on one key against the sandbox (order create: 10/s per k
 		const run = async (runBybit: RunBybit, tag: string) =>
 			await runBybit(
 				creds,
-				(i) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40000 + i), positionIdx: '0', orderLinkId: `${tag}-${i}`, additionalFields: {}, options: {} }),
+				(i) => limitBuy(40000 + i, `${tag}-${i}`),
 				{ items: Array.from({ length: 25 }, (_, n) => ({ n })), continueOnFail: true },
 			);
 		const outs = (await Promise.all(['qa', 'qb', 'qc', 'qd'].map(async (tag) => await run(anotherProcess(), tag)))).flat();
@@ -260,7 +260,7 @@ describe('two processes on one key against the sandbox (order create: 10/s per k
 		const items: IDataObject[] = Array.from({ length: 40 }, (_, n) => ({ n }));
 		const out = await anotherProcess()(
 			creds,
-			(i) => ({ resource: 'order', operation: 'create', category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qtyType: 'base', qty: '0.001', price: String(40000 + i), positionIdx: '0', orderLinkId: `solo-${i}`, additionalFields: {}, options: {} }),
+			(i) => limitBuy(40000 + i, `solo-${i}`),
 			{ items, continueOnFail: true },
 		);
 		expect(out.filter((o) => o.json.error !== undefined)).toEqual([]);
