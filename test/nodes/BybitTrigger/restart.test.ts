@@ -83,6 +83,9 @@ describe('Bybit Trigger: exactly once across restarts', () => {
 
 	it('a restart before the first event catches up from the activation time, not before', async () => {
 		await fills('before-activation', 1);
+		// catch-up starts at the activation's millisecond, inclusive (an event in that millisecond may
+		// follow the activation and must not be lost): let the clock move past the fill's time first
+		await new Promise((r) => setTimeout(r, 5));
 		const db = new N8nStaticData();
 		const a = await startTrigger(PARAMS, triggerCredentials(sandbox), { n8n: db, workflowId: 'wf-early-1' });
 		await a.response.closeFunction!();
