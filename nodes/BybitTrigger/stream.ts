@@ -66,6 +66,12 @@ export interface StreamOptions {
 	/** Max topics per subscribe request (spot public: 10). */
 	batchSize?: number;
 	onMessage: (msg: { topic: string; [key: string]: unknown }) => void;
+	/**
+	 * A live connection was lost (called at once, before any reconnect is
+	 * tried): what arrives on the next connection may come before the catch-up
+	 * of what was missed meanwhile.
+	 */
+	onDropped?: () => void;
 	/** After a reconnect is subscribed again (catch-up runs here). */
 	onReconnected?: () => Promise<void>;
 	/** A condition the stream cannot recover from by itself, or keeps failing at. */
@@ -221,6 +227,7 @@ export class BybitStream {
 			if (!pong) {
 				// no pong: the connection is dead even if the socket has not noticed
 				this.abandon();
+				this.options.onDropped?.();
 				this.judgeConnection(4000);
 				void this.reconnect();
 				return;
@@ -250,6 +257,7 @@ export class BybitStream {
 		// only a live connection reconnects here; failures while connecting are handled by connect()'s caller
 		if (this.state !== StreamState.Connected) return;
 		this.generation++;
+		this.options.onDropped?.();
 		this.judgeConnection(code);
 		void this.reconnect();
 	}
