@@ -5,9 +5,10 @@
  *
  *   1. starts the demo stack (scripts/start.js: sandbox + n8n with this
  *      package and the examples) on spare ports;
- *   2. signs in with the printed demo login in Debian's headless Chromium
- *      (apt-get install chromium; CHROMIUM=/path overrides) driven by
- *      playwright-core, opens the "TradingView alert to order" example and
+ *   2. signs in with the printed demo login in headless Chromium (the one
+ *      scripts/chromium.js resolves, as the browser suite does: CHROMIUM,
+ *      else Debian's /usr/bin/chromium, else the one the @sparticuz/chromium
+ *      dev dependency ships) driven by playwright-core, opens the "TradingView alert to order" example and
  *      the "Place order" node;
  *   3. saves the screenshot and stops the stack.
  */
@@ -17,12 +18,13 @@ const { spawn } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+const { resolveChromium } = require('./chromium');
+
 const REPO = path.resolve(__dirname, '..');
 const OUT = path.join(REPO, 'docs', 'bybit-node.png');
 const N8N_PORT = process.env.N8N_PORT || '5690';
 const SANDBOX_PORT = process.env.SANDBOX_PORT || '8795';
 const BROKER_PORT = process.env.N8N_RUNNERS_BROKER_PORT || '5691';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const WORKFLOW_ID = 'bybitExAlertToOrder';
 const NODE_NAME = 'Place order';
 
@@ -69,15 +71,16 @@ function stop(child) {
 }
 
 async function main() {
-	if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: install Debian's Chromium (sudo apt-get install chromium) or set CHROMIUM=/path/to/chromium.`);
 	const { chromium } = require('playwright-core');
+	const browserBin = await resolveChromium(say); // throws the fix when no Chromium can be used
+	say(`browser: ${browserBin.executablePath} (${browserBin.source})`);
 	say(`starting the demo stack (n8n on ${N8N_PORT}, sandbox on ${SANDBOX_PORT})...`);
 	const stack = startStack();
 	let browser;
 	try {
 		const login = await stack.ready;
 		say(`n8n is up at ${login.base}; signing in as ${login.email}`);
-		browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+		browser = await chromium.launch({ executablePath: browserBin.executablePath, args: browserBin.args, env: browserBin.env });
 		const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
 		await page.goto(`${login.base}/signin`);
 		await page.locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]').first().fill(login.email);

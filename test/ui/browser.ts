@@ -1,6 +1,8 @@
 /**
- * Debian's headless Chromium driven by playwright-core, set up for n8n's editor:
- * - a fresh profile per run and the flags a closed network needs (no background requests);
+ * Headless Chromium driven by playwright-core, set up for n8n's editor:
+ * - the browser from scripts/chromium.js (CHROMIUM, else Debian's /usr/bin/chromium, else the one
+ *   shipped in the @sparticuz/chromium dev dependency), with the flags a closed network needs;
+ * - a fresh profile per run;
  * - `getByTestId` reads n8n's `data-test-id` attribute;
  * - CSS transitions and animations off, so elements are stable as soon as they render
  *   (clicks never race a sliding panel);
@@ -11,30 +13,11 @@ import * as os from 'os';
 import * as path from 'path';
 import type { BrowserContext, Locator, Page, Response } from 'playwright-core';
 
-export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+import { missingChromium, resolveChromium } from '../../scripts/chromium';
 
-const FLAGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-];
+export { missingChromium };
 
 const NO_MOTION = `*, *::before, *::after { transition: none !important; animation: none !important; caret-color: transparent !important; }`;
-
-/** Why the browser suite cannot run here, or undefined when it can. */
-export function missingChromium(): string | undefined {
-	if (fs.existsSync(CHROMIUM)) return undefined;
-	return (
-		`${CHROMIUM} not found. The browser suite drives Debian's Chromium: install it with ` +
-		'`sudo apt-get update && sudo apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium), ' +
-		'or set BYBIT_SKIP_UI=1 to skip the browser suite.'
-	);
-}
 
 export interface Browser {
 	context: BrowserContext;
@@ -43,17 +26,18 @@ export interface Browser {
 	close(): Promise<void>;
 }
 
-export async function launch(): Promise<Browser> {
-	const missing = missingChromium();
-	if (missing) throw new Error(missing);
+export async function launch(log: (msg: string) => void = () => undefined): Promise<Browser> {
+	const chromium = await resolveChromium(log);
+	log(`browser: ${chromium.executablePath} (${chromium.source})`);
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const pw = require('playwright-core') as typeof import('playwright-core');
 	pw.selectors.setTestIdAttribute('data-test-id');
 	const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-chromium-'));
 	const context = await pw.chromium.launchPersistentContext(profile, {
-		executablePath: CHROMIUM,
+		executablePath: chromium.executablePath,
 		headless: true,
-		args: FLAGS,
+		args: chromium.args,
+		env: chromium.env,
 		viewport: { width: 1280, height: 860 },
 		deviceScaleFactor: 1,
 		reducedMotion: 'reduce',

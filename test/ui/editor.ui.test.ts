@@ -1,6 +1,7 @@
 /**
- * n8n-nodes-bybit in a real browser: n8n 2.41.1's editor in Debian's headless Chromium
- * (playwright-core), against the in-process Bybit sandbox. `npm run test:ui`; part of `npm test`.
+ * n8n-nodes-bybit in a real browser: n8n 2.41.1's editor in headless Chromium (playwright-core;
+ * the browser from scripts/chromium.js: CHROMIUM, else Debian's /usr/bin/chromium, else the one the
+ * @sparticuz/chromium dev dependency ships), against the in-process Bybit sandbox. `npm run test:ui`; part of `npm test`.
  *
  *   1. credential form: environment Custom -> sandbox, wrong secret -> the retCode 10004 message,
  *      right secret -> "Connection tested successfully"
@@ -11,8 +12,8 @@
  *      the sandbox -> a successful execution in the executions list (and the chat message)
  *
  * Each step saves a screenshot clipped to its panel (docs/ui/ with `npm run test:ui`, else a temp
- * folder). Set BYBIT_SKIP_UI=1 (or BYBIT_SKIP_E2E=1) to skip; without Chromium it fails with the
- * install command.
+ * folder). Set BYBIT_SKIP_UI=1 (or BYBIT_SKIP_E2E=1) to skip; without a usable Chromium it fails with the
+ * fix.
  */
 import * as http from 'http';
 import type * as net from 'net';
@@ -89,7 +90,7 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 		shots = shotsDir(REPO);
 		const t0 = Date.now();
 		stack = await startStack(say);
-		browser = await launch();
+		browser = await launch(say);
 		timings.setup = Date.now() - t0;
 	}, 15 * 60_000);
 
