@@ -11,7 +11,7 @@
  * top-level keys (`orders`, `executions`), as new objects, synchronously just
  * before each emit: what is saved always covers every event emitted so far.
  */
-import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
 import { restOrigin, wsPrivateUrl, type HostSettings } from '../../credentials/common/bybit/endpoints';
 import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
@@ -122,21 +122,63 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
 	};
 
-	const runCatchUp = async () => {
-		if (!catchUp || !instance.live) return;
-		try {
-			const missed = await fetchMissed(rest, events, category ? [category] : CATEGORIES, ledgers, seen);
-			if (!instance.live) return;
-			const items: IDataObject[] = [];
-			for (const m of missed) {
-				const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
-				if (item) items.push(item);
-			}
-			emit(items);
-		} catch (error) {
-			// after close a refused request ends the catch-up: nothing to report
-			if (instance.live) ctx.logger.warn(`Bybit Trigger catch-up failed: ${(error as Error).message}`);
+	/**
+	 * Catch-ups due: each lost connection (and a restart) holds both floors
+	 * (ledger.ts) until a catch-up that began after it has emitted all it
+	 * fetched. One catch-up runs at a time; a failed one is tried again while
+	 * this instance lives, so what was missed is emitted late, never dropped.
+	 */
+	let holdsTaken = 0;
+	let running = false;
+	let again = false;
+	const holdFloors = () => {
+		if (!catchUp) return;
+		ledgers.order?.hold();
+		ledgers.execution?.hold();
+		holdsTaken++;
+	};
+	const releaseFloors = (n: number) => {
+		for (let i = 0; i < n; i++) {
+			ledgers.order?.release();
+			ledgers.execution?.release();
 		}
+		holdsTaken -= n;
+	};
+	const runCatchUp = async (): Promise<void> => {
+		if (!catchUp || !instance.live) return;
+		if (running) return void (again = true);
+		running = true;
+		try {
+			for (let failures = 0; instance.live; ) {
+				again = false;
+				const covered = holdsTaken;
+				try {
+					const missed = await fetchMissed(rest, events, category ? [category] : CATEGORIES, ledgers, seen);
+					if (!instance.live) return;
+					const items: IDataObject[] = [];
+					for (const m of missed) {
+						const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
+						if (item) items.push(item);
+					}
+					releaseFloors(covered);
+					emit(items);
+					failures = 0;
+					if (!again) return;
+				} catch (error) {
+					// after close a refused request ends the catch-up: nothing to report
+					if (!instance.live) return;
+					failures++;
+					ctx.logger.warn(`Bybit Trigger catch-up failed (attempt ${failures}; trying again): ${(error as Error).message}`);
+					await pauseWhileLive(Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)));
+				}
+			}
+		} finally {
+			running = false;
+		}
+	};
+	const pauseWhileLive = async (ms: number) => {
+		const end = Date.now() + ms;
+		while (instance.live && Date.now() < end) await sleep(Math.min(100, end - Date.now()));
 	};
 
 	const stream: BybitStream = new BybitStream({
@@ -166,11 +208,15 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 			}
 			emit(items);
 		},
+		onDropped: holdFloors,
 		onReconnected: runCatchUp,
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
 		},
 	});
+	// after an n8n restart or a reactivation, what happened meanwhile is due before any live event may move the floors
+	const resuming = ctx.getMode() === 'trigger' && resumed;
+	if (resuming) holdFloors();
 	try {
 		await stream.start();
 	} catch (error) {
@@ -181,8 +227,9 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 			error instanceof StreamAuthError ? `${message}. Check the API key and secret, and that the credential's Environment matches the key.` : message,
 		);
 	}
-	// After an n8n restart or a reactivation, the ledgers say where we stopped.
-	if (ctx.getMode() === 'trigger' && resumed) await runCatchUp();
+	// After an n8n restart or a reactivation, the ledgers say where we stopped. Not awaited: a slow or
+	// failing catch-up (tried again until it succeeds) must not hold up the activation; its items follow.
+	if (resuming) void runCatchUp();
 	// saved by n8n when the activation completes
 	persist();
 	out.release();

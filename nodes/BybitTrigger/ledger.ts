@@ -1,23 +1,34 @@
 /**
  * What the account trigger has emitted, kept so that nothing is emitted twice
- * across reconnects, reactivations and n8n restarts.
+ * and nothing is lost across reconnects, reactivations and n8n restarts.
  *
  * - `SeenSet`: every key seen by this process (bounded at 50,000 keys), for
  *   de-duplicating the stream against catch-up.
  * - `Ledger`: one per stream (orders, executions), persisted in the node's
- *   static data. `high` is the newest event time seen; catch-up considers
- *   events from `floor` on, and `keys` holds every event seen at or after
- *   `floor`, so de-duplication above the floor is exact and nothing below it
- *   is fetched. The floor trails `high` by the 5 s REST-lag overlap, and at
- *   most 100 keys are kept: with more than 100 events within 5 s the floor
- *   rises past the oldest ones. Persisted size: at most 100 keys plus two
- *   timestamps per stream; an execution key (`x:` + execId) takes about 55
- *   bytes of JSON with its time, an order key (`o:orderId:updatedTime:status`)
- *   at most about 95, so at most about 5.5 KB + 9.5 KB, typically a few
- *   hundred bytes (only the events of the last 5 s are kept).
+ *   static data. `high` is the newest event time seen. Catch-up asks Bybit
+ *   for the events from `floor` on, and `keys` holds every event recorded at
+ *   or after `floor`, so de-duplication there is exact by key. The invariant:
+ *   every event older than `floor` was emitted. So the floor only rises to
+ *   `high` minus the 5 s overlap (events of one stream reach us at most that
+ *   much out of time order), and never while a catch-up is outstanding
+ *   (`hold()`: from the moment a connection is lost, or a restart begins,
+ *   until what was missed has been fetched and emitted), since live events
+ *   that arrive meanwhile must not lift it past the missed ones.
+ * - Keys are never forgotten at the newest timestamp, however many share it
+ *   (a book sweep stamps hundreds of fills with one millisecond). Past
+ *   `MAX_LEDGER_KEYS` keys, and only when no catch-up is outstanding, the
+ *   oldest timestamps (older than `high`) are forgotten and the floor rises
+ *   above them: exact for up to 2,000 events of one stream within 5 s.
+ *   Persisted size: outside a catch-up at most 2,000 keys a stream (or the
+ *   keys of the newest millisecond, if more share it); an execution key
+ *   (`x:` + execId) takes about 55 bytes of JSON with its time, an order key
+ *   (`o:orderId:updatedTime:status`) at most about 95: at most about 110 KB +
+ *   190 KB, typically a few hundred bytes (only the events of the last 5 s
+ *   are kept). While a catch-up is outstanding the keys since its floor are
+ *   kept as well.
  */
 export const OVERLAP_MS = 5_000;
-export const MAX_LEDGER_KEYS = 100;
+export const MAX_LEDGER_KEYS = 2_000;
 const MAX_SEEN = 50_000;
 
 export class SeenSet {
@@ -72,20 +83,36 @@ export function mergeMarks(a: Mark | undefined, b: Mark | undefined): Mark | und
 
 export class Ledger {
 	high: number;
-	floor: number;
+	private bottom: number;
 	private readonly keys: Map<string, number>;
+	/** Catch-ups outstanding: while any is, the floor stays where it was. */
+	private holds = 0;
+	/** No key is older than this (a lower bound), so a floor below it has nothing to forget. */
+	private oldest = Infinity;
+	/** Size at which the oldest timestamps are next forgotten. */
+	private crowdLimit = MAX_LEDGER_KEYS;
 	/** Whether it changed since the last `snapshot()` (a new ledger has not been saved yet). */
 	dirty = true;
 
 	constructor(mark: Mark) {
 		this.high = mark.high;
-		this.floor = mark.floor;
+		this.bottom = mark.floor;
 		this.keys = new Map(Object.entries(mark.keys));
+		for (const t of this.keys.values()) if (t < this.oldest) this.oldest = t;
 	}
 
 	/** Nothing emitted yet: catch-up starts at `now` (activation), not before. */
 	static fresh(now: number): Ledger {
 		return new Ledger({ high: now, floor: now, keys: {} });
+	}
+
+	/** Every event older than this was emitted; catch-up asks from here. */
+	get floor(): number {
+		return this.bottom;
+	}
+
+	get held(): boolean {
+		return this.holds > 0;
 	}
 
 	has(key: string): boolean {
@@ -96,29 +123,67 @@ export class Ledger {
 		return [...this.keys.keys()];
 	}
 
+	get size(): number {
+		return this.keys.size;
+	}
+
+	/**
+	 * A catch-up begins (or a lost connection means one is due): the floor
+	 * stays until `release()`. Returns the floor the catch-up asks from.
+	 */
+	hold(): number {
+		this.holds++;
+		return this.bottom;
+	}
+
+	/** A catch-up that emitted all it fetched has ended: the floor may follow `high` again. */
+	release(): void {
+		if (this.holds === 0) return;
+		this.holds--;
+		this.settle();
+	}
+
 	/** Records an event the trigger accepted (emitted, or filtered out on purpose). */
 	record(key: string, time: number): void {
 		this.dirty = true;
-		if (time > this.high) {
-			this.high = time;
-			const floor = time - OVERLAP_MS;
-			if (floor > this.floor) {
-				this.floor = floor;
-				for (const [k, t] of this.keys) if (t < floor) this.keys.delete(k);
+		if (time > this.high) this.high = time;
+		if (time >= this.bottom) {
+			this.keys.set(key, time);
+			if (time < this.oldest) this.oldest = time;
+		}
+		this.settle();
+	}
+
+	/** Raises the floor as far as the invariant allows, and forgets what lies below it. */
+	private settle(): void {
+		if (this.holds > 0) return;
+		let floor = Math.max(this.bottom, this.high - OVERLAP_MS);
+		const crowded = this.keys.size > this.crowdLimit;
+		if (crowded) floor = Math.max(floor, this.crowdedFloor());
+		if (floor > this.bottom) {
+			this.bottom = floor;
+			this.dirty = true;
+			if (floor > this.oldest) {
+				let oldest = Infinity;
+				for (const [k, t] of this.keys) {
+					if (t < floor) this.keys.delete(k);
+					else if (t < oldest) oldest = t;
+				}
+				this.oldest = oldest;
 			}
 		}
-		if (time < this.floor) return;
-		this.keys.set(key, time);
-		while (this.keys.size > MAX_LEDGER_KEYS) {
-			let oldest = Infinity;
-			for (const t of this.keys.values()) oldest = Math.min(oldest, t);
-			this.floor = oldest + 1;
-			for (const [k, t] of this.keys) if (t <= oldest) this.keys.delete(k);
-		}
+		// trimming again only once another eighth has been added keeps a long sweep linear
+		if (crowded || this.keys.size <= MAX_LEDGER_KEYS) this.crowdLimit = Math.max(MAX_LEDGER_KEYS, Math.ceil(this.keys.size * 1.125));
+	}
+
+	/** The floor that keeps the newest MAX_LEDGER_KEYS keys (and any sharing the oldest of their times), never above `high`. */
+	private crowdedFloor(): number {
+		const times = [...this.keys.values()].sort((a, b) => b - a);
+		return Math.min(times[MAX_LEDGER_KEYS - 1], this.high);
 	}
 
 	toMark(): Mark {
-		return { high: this.high, floor: this.floor, keys: Object.fromEntries(this.keys) };
+		return { high: this.high, floor: this.bottom, keys: Object.fromEntries(this.keys) };
 	}
 
 	/** A new plain object each time, so that n8n's ObservableObject sees the assignment. */
