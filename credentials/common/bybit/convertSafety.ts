@@ -29,8 +29,7 @@
  * them touches a symbol: an allow-list lets them pass (whatever is bought
  * with the coins is an order, checked).
  */
-import type { IDataObject } from 'n8n-workflow';
-
+import type { GateBody } from './bodyKeys';
 import { tickerKey, type MarketFacts } from './marketFacts';
 import { compare, formatDec, mul, parseDecimal, type Dec } from './valuation';
 
@@ -81,7 +80,7 @@ function legValue(coin: string, amount: unknown, facts: MarketFacts | undefined)
 }
 
 /** The coins a convert request converts between, or why they cannot be told. */
-export function convertCoins(path: string, body: IDataObject, facts: MarketFacts | undefined): { from: string; to: string } | string {
+export function convertCoins(path: string, body: GateBody, facts: MarketFacts | undefined): { from: string; to: string } | string {
 	if (path === CONVERT_QUOTE) {
 		const from = coinOf(body.fromCoin);
 		const to = coinOf(body.toCoin);
@@ -92,7 +91,7 @@ export function convertCoins(path: string, body: IDataObject, facts: MarketFacts
 	return typeof quote === 'string' ? quote : { from: quote.fromCoin, to: quote.toCoin };
 }
 
-function quoteOf(body: IDataObject, facts: MarketFacts | undefined): ConvertQuoteFacts | string {
+function quoteOf(body: GateBody, facts: MarketFacts | undefined): ConvertQuoteFacts | string {
 	const id = typeof body.quoteTxId === 'string' ? body.quoteTxId : '';
 	if (!id) return 'a confirm needs "quoteTxId" (text)';
 	const quotes = facts?.quotes;
@@ -109,7 +108,7 @@ export function pairAllowed(allowed: ReadonlySet<string>, a: string, b: string):
 	return (allowed.has(a + b) && QUOTE_COINS.has(b)) || (allowed.has(b + a) && QUOTE_COINS.has(a));
 }
 
-export function convertAllowListRefusal(allowed: ReadonlySet<string>, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {
+export function convertAllowListRefusal(allowed: ReadonlySet<string>, path: string, body: GateBody, facts: MarketFacts | undefined): string | undefined {
 	const coins = convertCoins(path, body, facts);
 	const list = [...allowed].join(', ');
 	if (typeof coins === 'string') return `Cannot check the convert against the credential's allowed symbols (${list}): ${coins}.`;
@@ -124,7 +123,7 @@ function shown(amount: string): string {
 }
 
 /** The value of a quote request or a confirm in USD, or why it cannot be valued. */
-export function convertValue(path: string, body: IDataObject, facts: MarketFacts | undefined): { value: Dec; what: string } | string {
+export function convertValue(path: string, body: GateBody, facts: MarketFacts | undefined): { value: Dec; what: string } | string {
 	if (path === CONVERT_QUOTE) {
 		const coins = convertCoins(path, body, facts);
 		if (typeof coins === 'string') return coins;
@@ -142,7 +141,7 @@ export function convertValue(path: string, body: IDataObject, facts: MarketFacts
 	return { value: compare(from, to) >= 0 ? from : to, what: `${shown(quote.fromAmount)} ${quote.fromCoin} to ${shown(quote.toAmount)} ${quote.toCoin}` };
 }
 
-export function convertCapRefusal(cap: Dec, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {
+export function convertCapRefusal(cap: Dec, path: string, body: GateBody, facts: MarketFacts | undefined): string | undefined {
 	const capText = formatDec(cap);
 	const valued = convertValue(path, body, facts);
 	if (typeof valued === 'string') return `Cannot check the convert against the credential's maximum notional (${capText}): ${valued}.`;
@@ -151,7 +150,7 @@ export function convertCapRefusal(cap: Dec, path: string, body: IDataObject, fac
 }
 
 /** The spot tickers valuing a convert needs (the quote's coins for a confirm, once the quote is known). */
-export function convertTickers(path: string, body: IDataObject, facts: MarketFacts | undefined): string[] {
+export function convertTickers(path: string, body: GateBody, facts: MarketFacts | undefined): string[] {
 	let coins: string[] = [];
 	if (path === CONVERT_QUOTE) coins = [coinOf(body.requestCoin)];
 	else {
@@ -166,13 +165,13 @@ export const FIXED_BORROW = '/v5/spot-margin-trade/fixedborrow';
 export const FLEXIBLE_BORROW = '/v5/account/borrow';
 
 /** The coin and amount a borrow names (fixed: orderCurrency/orderAmount; flexible: coin/amount); undefined for a renewal. */
-function loanOf(path: string, body: IDataObject): { coin: string; amount: unknown; coinField: string } | undefined {
+function loanOf(path: string, body: GateBody): { coin: string; amount: unknown; coinField: string } | undefined {
 	if (path === FIXED_BORROW) return { coin: coinOf(body.orderCurrency), amount: body.orderAmount, coinField: 'orderCurrency' };
 	if (path === FLEXIBLE_BORROW) return { coin: coinOf(body.coin), amount: body.amount, coinField: 'coin' };
 	return undefined;
 }
 
-export function loanCapRefusal(cap: Dec, path: string, body: IDataObject, facts: MarketFacts | undefined): string | undefined {
+export function loanCapRefusal(cap: Dec, path: string, body: GateBody, facts: MarketFacts | undefined): string | undefined {
 	const capText = formatDec(cap);
 	const loan = loanOf(path, body);
 	if (!loan) {
@@ -186,7 +185,7 @@ export function loanCapRefusal(cap: Dec, path: string, body: IDataObject, facts:
 }
 
 /** The spot ticker valuing a borrow needs. */
-export function loanTickers(path: string, body: IDataObject): string[] {
+export function loanTickers(path: string, body: GateBody): string[] {
 	const loan = loanOf(path, body);
 	const pair = loan ? usdPairOf(loan.coin) : undefined;
 	return pair ? [pair] : [];

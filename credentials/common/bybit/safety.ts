@@ -17,6 +17,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { keyRefusal, type GateBody } from './bodyKeys';
 import { convertAllowListRefusal, convertCapRefusal, convertTickers, CONVERT_CONFIRM, loanCapRefusal, loanTickers } from './convertSafety';
 import { orderKey, tickerKey, type MarketFacts } from './marketFacts';
 import {
@@ -165,18 +166,6 @@ export function isWrite(method: string, path: string): boolean {
 	return true;
 }
 
-/** Fields the rules read: a key that differs from one of these only in case is refused (a case-insensitive parser on Bybit's side could read it instead). */
-const READ_FIELDS = ['category', 'symbol', 'side', 'orderType', 'qty', 'price', 'triggerPrice', 'marketUnit', 'reduceOnly', 'closeOnTrigger', 'orderId', 'orderLinkId', 'request', 'settleCoin', 'baseCoin', 'coin', 'orderIv', 'isLeverage', 'orderFilter', 'fromCoin', 'toCoin', 'requestCoin', 'requestAmount', 'quoteTxId', 'orderCurrency', 'orderAmount'];
-const READ_FIELDS_LOWER = new Map(READ_FIELDS.map((f) => [f.toLowerCase(), f]));
-
-function oddCaseKey(obj: IDataObject): string | undefined {
-	for (const key of Object.keys(obj)) {
-		const canonical = READ_FIELDS_LOWER.get(key.toLowerCase());
-		if (canonical && canonical !== key) return `"${key}" (Bybit's field is "${canonical}")`;
-	}
-	return undefined;
-}
-
 export interface SafetyRequest {
 	method: string;
 	path: string;
@@ -186,27 +175,27 @@ export interface SafetyRequest {
 
 interface Item {
 	label: string;
-	body: IDataObject;
+	body: GateBody;
 }
 
-function itemsOf(path: string, body: IDataObject, batch: boolean | undefined): Item[] | string {
+function itemsOf(path: string, body: GateBody, batch: boolean | undefined): Item[] | string {
 	if (!batch) return [{ label: '', body }];
 	if (!Array.isArray(body.request)) return `${path} needs "request" to be a list of orders`;
 	const items: Item[] = [];
 	for (const [n, item] of (body.request as unknown[]).entries()) {
 		if (!item || typeof item !== 'object' || Array.isArray(item)) return `item ${n + 1} of "request" is not an object`;
-		const o = item as IDataObject;
+		const o = item as GateBody;
 		if (o.category !== undefined && o.category !== body.category) return `item ${n + 1} of "request" has its own category "${String(o.category)}"; the batch's category is "${String(body.category)}"`;
 		items.push({ label: `Order ${n + 1} of the batch: `, body: o });
 	}
 	return items;
 }
 
-function symbolOf(o: IDataObject): string {
+function symbolOf(o: GateBody): string {
 	return typeof o.symbol === 'string' ? o.symbol.trim().toUpperCase() : '';
 }
 
-function orderViewOf(category: string, o: IDataObject): OrderView {
+function orderViewOf(category: string, o: GateBody): OrderView {
 	return {
 		category,
 		symbol: symbolOf(o),
@@ -224,7 +213,7 @@ function orderViewOf(category: string, o: IDataObject): OrderView {
 const NO_FACTS =
 	'Under a maximum notional, an order is valued at the market price, which the credential cannot look up by itself: use the Bybit node (it looks the price up) or remove "Max Order Notional" from the credential.';
 
-function allowListRefusal(g: Guardrails, path: string, kind: WriteKind, items: Item[], body: IDataObject): string | undefined {
+function allowListRefusal(g: Guardrails, path: string, kind: WriteKind, items: Item[], body: GateBody): string | undefined {
 	const allowed = g.allowedSymbols!;
 	const list = [...allowed].join(', ');
 	const fix = `Add it under "Allowed Symbols" in the credential.`;
@@ -270,8 +259,10 @@ function capRefusal(g: Guardrails, kind: WriteKind, category: string, items: Ite
 /**
  * The refusal for a request under the credential's limits, or undefined when
  * it may be sent. `early`: the transport's first pass, before it looked
- * anything up: rules that need looked-up facts other than prices (a convert
- * confirm's quote) wait for the second pass.
+ * anything up: the maximum notional and the rules that need a convert
+ * confirm's quote wait for the second pass; everything else (read-only,
+ * withdrawals, unknown paths, the body's keys, the allow-list) is decided here,
+ * so a refused request looks nothing up.
  */
 export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketFacts, early = false): string | undefined {
 	const method = req.method.toUpperCase();
@@ -289,26 +280,25 @@ export function safetyRefusal(g: Guardrails, req: SafetyRequest, facts?: MarketF
 		const limit = g.allowedSymbols ? 'allowed symbols' : 'maximum notional';
 		return `${req.path} is not a write the credential's ${limit} can check, so it was not sent. Use the Bybit node's operations, or remove the limit from the credential.`;
 	}
-	const body = req.body ?? {};
+	const keys = keyRefusal(req.body);
+	if (keys) return keys;
+	const body: GateBody = req.body ?? {};
 	const items = itemsOf(path, body, spec.batch);
 	if (typeof items === 'string') return `Cannot check the request against the credential's safety limits: ${items}.`;
-	for (const item of [{ label: '', body }, ...items]) {
-		const odd = oddCaseKey(item.body);
-		if (odd) return `${item.label}The request has the field ${odd}; the credential's safety limits only read Bybit's exact field names. Rename it.`;
-	}
-	if (spec.kind === 'loan') return g.maxOrderNotional ? loanCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
+	const cap = early ? 0 : g.maxOrderNotional;
+	if (spec.kind === 'loan') return cap ? loanCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
 	if (spec.kind === 'convert') {
 		if (g.allowedSymbols && !(early && path === CONVERT_CONFIRM)) {
 			const refusal = convertAllowListRefusal(g.allowedSymbols, path, body, facts);
 			if (refusal) return refusal;
 		}
-		return g.maxOrderNotional ? convertCapRefusal(decOfNumber(g.maxOrderNotional), path, body, facts) : undefined;
+		return cap ? convertCapRefusal(decOfNumber(cap), path, body, facts) : undefined;
 	}
 	if (g.allowedSymbols) {
 		const refusal = allowListRefusal(g, req.path, spec.kind, items, body);
 		if (refusal) return refusal;
 	}
-	if (g.maxOrderNotional) return capRefusal(g, spec.kind, String(body.category ?? ''), items, facts);
+	if (cap) return capRefusal(g, spec.kind, String(body.category ?? ''), items, facts);
 	return undefined;
 }
 
@@ -325,7 +315,7 @@ export function lookupsFor(g: Guardrails, req: SafetyRequest, facts?: MarketFact
 	if (g.readOnly || !isWrite(req.method.toUpperCase(), req.path)) return out;
 	const path = normalizePath(req.path);
 	const spec = WRITES[path];
-	const body = req.body ?? {};
+	const body: GateBody = req.body ?? {};
 	if (spec?.kind === 'convert') {
 		if (path === CONVERT_CONFIRM && (g.maxOrderNotional || g.allowedSymbols) && typeof body.quoteTxId === 'string') out.quotes.push(body.quoteTxId);
 		if (g.maxOrderNotional) out.tickers.push(...convertTickers(path, body, facts).map((symbol) => ({ category: 'spot', symbol })));

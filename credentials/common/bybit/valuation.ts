@@ -9,7 +9,7 @@
  * Inverse qty is already USD; a spot market order sized in the quote coin is
  * its own value. Whatever cannot be valued is refused with the reason.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { GateBody } from './bodyKeys';
 
 /** An exact non-negative decimal: n / 10^s. */
 export interface Dec {
@@ -165,7 +165,7 @@ export interface OpenOrderFacts {
 }
 
 /** The order an amend leaves behind: the amend's fields over the open order's. */
-export function amendedOrder(category: string, body: IDataObject, open: OpenOrderFacts): OrderView {
+export function amendedOrder(category: string, body: GateBody, open: OpenOrderFacts): OrderView {
 	const pick = (key: 'qty' | 'price' | 'triggerPrice') => (body[key] === undefined || body[key] === '' ? open[key] : body[key]);
 	return {
 		category,

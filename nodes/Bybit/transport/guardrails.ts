@@ -68,8 +68,8 @@ async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: Bybit
 export async function enforceGuardrails(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
 	const refuse = (message: string) => new NodeOperationError(ctx.getNode(), message, { itemIndex: req.itemIndex });
 	const request = { method: req.method, path: req.path, body: req.body };
-	// refusals that need no market data come first: nothing is looked up for them
-	const early = safetyRefusal({ ...guardrails, maxOrderNotional: 0 }, request, undefined, true);
+	// refusals that need no market data come first (the body's keys, the allow-list): nothing is looked up for them
+	const early = safetyRefusal(guardrails, request, undefined, true);
 	if (early) throw refuse(early);
 	const facts = await marketFacts(ctx, guardrails, req, get);
 	const refusal = safetyRefusal(guardrails, request, facts);
