@@ -6,14 +6,18 @@
  * an error there is an error of the input item that caused it.
  *
  * Batch creates never double an order: every order carries an orderLinkId
- * (a UUID is generated for an order without one, so it can be looked up and
- * is shown in its output). A batch whose answer is lost (timeout, reset, 5xx)
- * is resolved per order by looking the orderLinkId up before anything is
- * re-sent; only orders Bybit does not have are sent again. An order refused
- * as a duplicate orderLinkId (110072, spot 170141: a re-run) returns the
- * existing order. Both are marked with `recovered`.
+ * (the user's, or one derived from the workflow, the node, the optional
+ * scope and the order itself: batchLinkIds.ts; shown in its output). A batch
+ * whose answer is lost (timeout, reset, 5xx) is resolved per order by
+ * looking the orderLinkId up before anything is re-sent; only orders Bybit
+ * does not have are sent again. An order refused as a duplicate orderLinkId
+ * (110072, spot 170141: a re-run of the same input, Retry On Fail or a new
+ * execution) returns the existing order. Both are marked with `recovered`.
+ *
+ * Every order has one visible outcome (batchOutcome.ts): all orders are
+ * sent and answered before a refusal fails the node (without Continue On
+ * Fail), and that error lists the placed orders with their ids.
  */
-import { randomUUID } from 'crypto';
 import {
 	NodeApiError,
 	sleep,
@@ -27,9 +31,11 @@ import {
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
 import { bybitApiRequestEnvelope, bybitFailure, checkGuardrails, toNodeError } from '../transport';
 import { documentedLimit } from '../transport/rateLimiter';
+import { deriveLinkIds } from '../trading/batchLinkIds';
 import { ORDER_IDEMPOTENCY } from '../trading/orderCreate';
 import { duplicateLabel, findById, recoveredAnswer, type Recovery } from '../trading/writeOnce';
-import { category } from './fields';
+import { BatchOutcomes } from './batchOutcome';
+import { category, text } from './fields';
 import { checkBatchOrder } from './inputs';
 import type { OperationSpec } from './types';
 
@@ -87,9 +93,26 @@ function specFor(kind: keyof typeof PATHS, name: string, action: string, descrip
 				description: 'JSON array of orders with Bybit\'s field names',
 				displayOptions: { show: { source: ['json'] } },
 			},
+			...(kind === 'create' ? [LINK_ID_OPTIONS] : []),
 		],
 	};
 }
+
+/** Create Batch only: the scope of the derived orderLinkIds (batchLinkIds.ts). */
+const LINK_ID_OPTIONS = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection' as const,
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		text(
+			'Order Link ID Scope',
+			'linkIdScope',
+			'Orders without an orderLinkId get one derived from the workflow, this node, this scope and the order, so running the node again with the same input (Retry On Fail, re-running a failed execution) never places an order twice: the existing order comes back marked "recovered". To place the same orders again on purpose, give each run its own scope, e.g. {{ $execution.id }} (fresh per execution, Retry On Fail stays safe) or a date.',
+		),
+	],
+};
 
 export function batchFields(): OperationSpec[] {
 	return [
@@ -153,8 +176,25 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 		}
 	}
 	if (kind === 'create') {
-		for (const p of pending) if (!p.order.orderLinkId) p.order.orderLinkId = randomUUID();
+		const scopes = items.map((_, i) => String((this.getNodeParameter('options', i, {}) as IDataObject).linkIdScope ?? ''));
+		const workflowId = typeof this.getWorkflow === 'function' ? String(this.getWorkflow().id ?? '') : '';
+		const node = this.getNode();
+		const ids = deriveLinkIds({ workflowId, nodeId: node.id || node.name }, pending.map((p) => ({ ...p, scope: scopes[p.itemIndex] })));
+		pending.forEach((p, n) => {
+			if (ids[n]) p.order.orderLinkId = ids[n];
+		});
 	}
+	const outcomes = new BatchOutcomes(this.getNode());
+	const ref = (c: PendingOrder) => ({ itemIndex: c.itemIndex, place: c.place, orderLinkId: c.order.orderLinkId === undefined ? undefined : String(c.order.orderLinkId) });
+	// an order of the batch: placed (its answer), or not placed (recorded; its own item with Continue On Fail)
+	const placed = (c: PendingOrder, item: INodeExecutionData) => {
+		outcomes.place(ref(c), item.json);
+		out.push(item);
+	};
+	const refuse = (c: PendingOrder, error: Error) => {
+		const json = outcomes.refuse(ref(c), error);
+		if (this.continueOnFail()) out.push({ json, pairedItem: { item: c.itemIndex } });
+	};
 	const byCategory = new Map<string, PendingOrder[]>();
 	for (const p of pending) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
 	for (const [cat, orders] of byCategory) {
@@ -187,7 +227,7 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 							} catch (refusal) {
 								// judged alone it is "order 1": name its place in the item's list instead
 								const message = (refusal as Error).message.replace(/^Order 1 of the batch: /, `Order ${c.place} of the batch: `);
-								fail(c.itemIndex, new NodeOperationError(this.getNode(), message, { itemIndex: c.itemIndex }));
+								refuse(c, new NodeOperationError(this.getNode(), message, { itemIndex: c.itemIndex }));
 							}
 						}
 						continue;
@@ -198,15 +238,15 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						for (const c of chunk) {
 							try {
 								const existing = await findExisting(this, cat, c);
-								if (existing) out.push(recoveredItem(cat, c, existing, 'lostResponse'));
+								if (existing) placed(c, recoveredItem(cat, c, existing, 'lostResponse'));
 								else again.push(c);
 							} catch (lookupError) {
-								fail(c.itemIndex, lookupError as Error);
+								refuse(c, lookupError as Error);
 							}
 						}
 						continue;
 					}
-					for (const c of chunk) fail(c.itemIndex, error as Error);
+					for (const c of chunk) refuse(c, error as Error);
 					continue;
 				}
 				const results = ((envelope.result as IDataObject)?.list as IDataObject[] | undefined) ?? [];
@@ -223,13 +263,13 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						// a re-run: this orderLinkId already has its order
 						const existing = await findExisting(this, cat, c).catch(() => undefined);
 						if (existing) {
-							out.push(recoveredItem(cat, c, existing, duplicateLabel(ORDER_IDEMPOTENCY)));
+							placed(c, recoveredItem(cat, c, existing, duplicateLabel(ORDER_IDEMPOTENCY)));
 							continue;
 						}
 					}
 					if (code !== 0) {
-						fail(
-							c.itemIndex,
+						refuse(
+							c,
 							new NodeApiError(this.getNode(), { retCode: code, retMsg: info.msg } as JsonObject, {
 								message: `Bybit error ${code}: ${info.msg} (order ${c.order.orderLinkId ?? c.order.orderId ?? k + 1} of a batch)`,
 								description: BYBIT_ERRORS[code]?.hint,
@@ -238,12 +278,14 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						);
 						continue;
 					}
-					out.push({ json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
+					placed(c, { json: { ...(results[k] ?? {}), retCode: 0, retMsg: String(info.msg ?? 'OK') }, pairedItem: { item: c.itemIndex } });
 				}
 			}
 			queue = again;
 		}
 	}
+	const failure = this.continueOnFail() ? undefined : outcomes.error();
+	if (failure) throw failure;
 	return out;
 }
 
