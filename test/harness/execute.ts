@@ -33,6 +33,8 @@ export interface RunOptions {
 	sent?: SentRequest[];
 	/** Counts calls to `getCredentials`. */
 	credentialReads?: { count: number };
+	/** `getWorkflow().id`; default 'wf-harness'. */
+	workflowId?: string;
 }
 
 /** What n8n throws from getCredentials when the node has no credential of this type. */
@@ -60,6 +62,7 @@ export function executeContext(credentials: ICredentialDataDecryptedObject, para
 	const ctx = {
 		getInputData: () => items,
 		getNode: () => node,
+		getWorkflow: () => ({ id: options.workflowId ?? 'wf-harness', name: 'harness', active: false }),
 		getCredentials: async (type: string) => {
 			if (options.credentialReads) options.credentialReads.count++;
 			if (options.noCredential) throw noCredentialError(node, type, read(0) as INodeParameters);

@@ -92,6 +92,10 @@ export interface CoreRun {
 export interface CoreRunOptions {
 	items?: IDataObject[];
 	onError?: INode['onError'];
+	/** Node settings, e.g. `{ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 }` (n8n's Retry On Fail). */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+	/** A new execution of the same workflow gets a new id; default 'exec-1'. */
+	executionId?: string;
 }
 
 /** Runs one Bybit node with `parameters` over `items` in n8n's engine. */
@@ -105,7 +109,9 @@ export async function runInN8n(credentials: ICredentialDataDecryptedObject, para
 		parameters,
 		credentials: { bybitApi: { id: '1', name: 'Bybit sandbox' } },
 		...(options.onError ? { onError: options.onError } : {}),
+		...(options.settings ?? {}),
 	};
+	const executionId = options.executionId ?? 'exec-1';
 	const workflow = new Workflow({ id: 'wf1', name: 'in-process', nodes: [node], connections: {}, active: false, nodeTypes, settings: {} });
 	const input: INodeExecutionData[] = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 	const runExecutionData = createRunExecutionData({
@@ -113,8 +119,8 @@ export async function runInN8n(credentials: ICredentialDataDecryptedObject, para
 	});
 	const additionalData = {
 		credentialsHelper: new SandboxCredentialsHelper(credentials),
-		hooks: new ExecutionLifecycleHooks('manual', 'exec-1', { id: 'wf1', name: 'in-process', nodes: [node], connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never),
-		executionId: 'exec-1',
+		hooks: new ExecutionLifecycleHooks('manual', executionId, { id: 'wf1', name: 'in-process', nodes: [node], connections: {}, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null } as never),
+		executionId,
 		currentNodeExecutionIndex: 0,
 		restApiUrl: 'http://127.0.0.1:5678/restApiUrl',
 		instanceBaseUrl: 'http://127.0.0.1:5678/instanceBaseUrl',

@@ -104,7 +104,7 @@ describe('order.createBatch', () => {
 		const out = await runBybit(creds, params, { items: [order(1, false), order(2, false)] });
 		expect(orders()).toHaveLength(2);
 		expect(out.map((o) => o.json.orderLinkId).sort()).toEqual(orders().map((o) => String(o.orderLinkId)).sort());
-		expect(out.every((o) => /^[0-9a-f-]{36}$/.test(String(o.json.orderLinkId)) && o.json.recovered === 'lostResponse')).toBe(true);
+		expect(out.every((o) => /^n8n-[0-9a-f]{32}$/.test(String(o.json.orderLinkId)) && o.json.recovered === 'lostResponse')).toBe(true);
 	});
 
 	it('a lost answer where Bybit placed nothing: the orders are looked up, then sent once more', async () => {
