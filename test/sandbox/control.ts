@@ -28,6 +28,12 @@ export interface BurstOptions {
 	topics?: Array<'order' | 'execution'>;
 	/** Events per message (default 1). */
 	perMessage?: number;
+	/**
+	 * Stamp every event with this time (epoch ms) instead of the clock: a book
+	 * sweep, where Bybit stamps every fill of one taker order with one
+	 * millisecond, or events that happened earlier or later than now.
+	 */
+	time?: number;
 }
 
 export interface BurstResult {
@@ -254,7 +260,7 @@ async function burst(d: ControlDeps, n: number, opts: BurstOptions): Promise<Bur
 	const hub = ws.hub;
 	for (let i = 0; i < b.count; ) {
 		const end = Math.min(b.count, i + per);
-		const now = ex.now();
+		const now = opts.time ?? ex.now();
 		for (let k = i; k < end; k++) ex.bursts.markSent(b, k, now);
 		const indices = Array.from({ length: end - i }, (_, k) => i + k);
 		const send = (topic: string, render: (k: number) => string, withId = true) => {
