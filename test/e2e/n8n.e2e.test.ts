@@ -18,6 +18,7 @@ import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
 import { tradingViewDeliveries } from './alerts';
+import { BATCH_RERUN_CASES } from './batchRerunCases';
 import { EXECUTE_CASES as BASE_CASES } from './cases';
 import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
 import { PUBLIC_CASES, usePublicSandbox } from './publicCases';
@@ -34,7 +35,7 @@ if (SKIP) {
 	);
 }
 const describeE2E = SKIP ? describe.skip : describe;
-const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES, ...PUBLIC_CASES];
+const EXECUTE_CASES = [...BASE_CASES, ...HTTP_REQUEST_CASES, ...PUBLIC_CASES, ...BATCH_RERUN_CASES];
 
 
 
@@ -117,6 +118,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 			const wf = c.workflow();
 			const ctx: Ctx = { sandbox, requests: [] };
 			await c.before?.(ctx);
+			for (let k = 1; k < (c.executions ?? 1); k++) await n8n(['execute', `--id=${wf.id}`, '--rawOutput']);
 			const seen = sandbox.control.requests().length;
 			const r = await n8n(['execute', `--id=${wf.id}`, '--rawOutput']);
 			ctx.requests = sandbox.control.requests().slice(seen);

@@ -149,6 +149,8 @@ export interface ExecuteCase {
 	needs: Needs[];
 	workflow: () => Workflow;
 	before?: (ctx: Ctx) => Promise<void> | void;
+	/** How many times the workflow is executed (each a new execution); `check` sees the last one. Default 1. */
+	executions?: number;
 	check: (out: NodeOutputs, ctx: Ctx) => Promise<void> | void;
 }
 
