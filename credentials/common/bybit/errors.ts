@@ -82,9 +82,30 @@ export function credentialErrorIn(error: unknown): BybitCredentialError | undefi
 }
 
 /**
+ * The texts to look for when redacting one secret: the secret itself and, for
+ * a PEM key (real or "\n"-escaped line breaks), its base64 body and every line
+ * of it (a proxy or server may echo a single line). The BEGIN/END armour lines
+ * are not secret.
+ */
+function secretForms(secret: string): string[] {
+	const s = secret.trim();
+	if (!/\n|\\n/.test(s)) return [s];
+	const lines = s
+		.split(/\r?\n|\\n/)
+		.map((line) => line.trim())
+		.filter((line) => line && !/^-----(BEGIN|END) /.test(line));
+	return [s, s.replace(/\\n/g, '\n'), s.replace(/\r?\n/g, '\\n'), lines.join(''), lines.join('\n'), ...lines];
+}
+
+/** Runs of base64 this long, with a letter and a digit, are signatures or key material (an RSA-2048 signature is 344 characters, a PEM line 64). */
+const BASE64_RUN = /[A-Za-z0-9+/]{44,}={0,2}/g;
+
+/**
  * Removes what must never reach an error, log or output from a text Bybit (or
  * a proxy) sent back: the signed origin string Bybit echoes on 10004, the API
- * key, the secret, and anything shaped like a signature (64 hex digits).
+ * key, the HMAC secret, the RSA private key (whole, its base64 body or any line
+ * of it), and anything shaped like a signature (64 hex digits for HMAC, a long
+ * base64 run for RSA). Used for REST answers and WebSocket replies alike.
  */
 export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
 	let out = text;
@@ -94,9 +115,14 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
 		const end = out.lastIndexOf(']');
 		out = `${out.slice(0, start)}origin_string[redacted]${end > start ? out.slice(end + 1) : ''}`;
 	}
-	for (const secret of secrets) {
-		const s = (secret ?? '').trim();
-		if (s.length >= 6) out = out.split(s).join('[redacted]');
-	}
-	return out.replace(/\b[0-9a-fA-F]{64}\b/g, '[redacted]');
+	const forms = secrets.flatMap((secret) => secretForms(secret ?? '')).filter((form) => form.length >= 6);
+	// longest first: a whole key goes before its lines
+	for (const form of [...new Set(forms)].sort((a, b) => b.length - a.length)) out = out.split(form).join('[redacted]');
+	out = out.replace(/\b[0-9a-fA-F]{64}\b/g, '[redacted]');
+	return out.replace(BASE64_RUN, (run) => (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? '[redacted]' : run));
+}
+
+/** What a credential holds that must never be shown (API key, HMAC secret, RSA private key), for redactSecrets. */
+export function credentialSecrets(credentials: { apiKey?: unknown; apiSecret?: unknown; rsaPrivateKey?: unknown }): string[] {
+	return [credentials.apiKey, credentials.apiSecret, credentials.rsaPrivateKey].map((v) => (typeof v === 'string' ? v : '')).filter(Boolean);
 }

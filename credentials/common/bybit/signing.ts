@@ -105,7 +105,17 @@ export function restAuthHeaders(input: RestAuthInput): Record<string, string> {
 	};
 }
 
+/** What each `auth` op's args were made from (key, secret, signature), for redacting Bybit's reply; held beside the args, never sent. */
+const AUTH_SECRETS = new WeakMap<object, string[]>();
+
 /** The `args` of a private WebSocket `auth` op: [apiKey, expires, signature]. */
 export function wsAuthArgs(key: SigningKey, expires: number): [string, number, string] {
-	return [key.apiKey, expires, signString(key.signatureMethod, key.secret, wsSigningString(expires))];
+	const args: [string, number, string] = [key.apiKey, expires, signString(key.signatureMethod, key.secret, wsSigningString(expires))];
+	AUTH_SECRETS.set(args, [key.apiKey, key.secret, args[2]]);
+	return args;
+}
+
+/** The texts to redact from the reply to an `auth` op made by wsAuthArgs (its key, secret and signature); [] for other args. */
+export function authArgSecrets(args: unknown): string[] {
+	return (typeof args === 'object' && args !== null && AUTH_SECRETS.get(args)) || [];
 }

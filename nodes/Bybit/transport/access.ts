@@ -7,6 +7,7 @@
  */
 import { NodeOperationError, type IHttpRequestOptions } from 'n8n-workflow';
 
+import { credentialSecrets } from '../../../credentials/common/bybit/errors';
 import { ENVIRONMENTS, originOf, restBaseUrl, restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { guardrailsOf, unsignedRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
 import { serializeQuery, type QueryParams } from '../../../credentials/common/bybit/signing';
@@ -100,7 +101,7 @@ export function keyScope(key: Pick<KeyInfo, 'origin' | 'apiKey'>): string {
 	return `${key.origin}|${key.apiKey}`;
 }
 
-type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string; processesSharingKey?: number | string };
+type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string; rsaPrivateKey?: string; processesSharingKey?: number | string };
 
 /**
  * n8n reads and decrypts the credential from its database on every getCredentials call: one read
@@ -133,7 +134,7 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
 		origin: restOrigin(credentials),
 		apiKey,
 		guardrails: guardrailsOf(credentials),
-		secrets: [apiKey, String(credentials.apiSecret ?? '')],
+		secrets: credentialSecrets({ ...credentials, apiKey }),
 		processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
 	};
 }
