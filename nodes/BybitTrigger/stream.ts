@@ -16,6 +16,9 @@
  */
 import { sleep } from 'n8n-workflow';
 
+import { redactSecrets } from '../../credentials/common/bybit/errors';
+import { authArgSecrets } from '../../credentials/common/bybit/signing';
+
 export enum StreamState {
 	Initial = 'INITIAL',
 	Connecting = 'CONNECTING',
@@ -172,14 +175,19 @@ export class BybitStream {
 		const gone = () => ws.readyState === WebSocket.CLOSED || ws.readyState === WebSocket.CLOSING;
 		const lost = () => new Error('The connection closed while authenticating or subscribing');
 
+		// Bybit's reasons go through the same redaction as REST errors (the key, secret, RSA key and signature sent)
+		let secrets: string[] = [];
+		const reason = (reply: Reply) => redactSecrets(String(reply.ret_msg || 'no reason given'), secrets);
 		if (this.options.authArgs) {
-			this.send({ req_id: 'auth', op: 'auth', args: this.options.authArgs() });
+			const args = this.options.authArgs();
+			secrets = authArgSecrets(args);
+			this.send({ req_id: 'auth', op: 'auth', args });
 			const reply = await this.waitFor((r) => r.op === 'auth', this.timings.replyTimeoutMs, gone);
 			if (!reply && gone()) throw lost();
 			if (!reply || reply.success !== true) {
 				ws.close(1000);
 				throw new StreamAuthError(
-					reply ? `Bybit rejected the WebSocket authentication: ${reply.ret_msg || 'no reason given'}` : 'Bybit did not answer the WebSocket authentication',
+					reply ? `Bybit rejected the WebSocket authentication: ${reason(reply)}` : 'Bybit did not answer the WebSocket authentication',
 				);
 			}
 		}
@@ -192,7 +200,7 @@ export class BybitStream {
 			if (!reply && gone()) throw lost();
 			if (reply && reply.success === false) {
 				ws.close(1000);
-				throw new Error(`Bybit refused the subscription to ${args.join(', ')}: ${reply.ret_msg || 'no reason given'}`);
+				throw new Error(`Bybit refused the subscription to ${args.join(', ')}: ${reason(reply)}`);
 			}
 		}
 		if (this.closing || generation !== this.generation) return;
