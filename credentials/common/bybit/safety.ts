@@ -12,6 +12,8 @@
  * mode by coin, unknown paths). The cap refuses every order whose worst-case
  * notional exceeds it or cannot be valued, and unknown write paths. Closes
  * Bybit enforces as reduce-only are exempt from the allow-list and the cap.
+ * Under either limit, a body whose keys a case-folding decoder could read
+ * otherwise than these rules is refused first (bodyKeys.ts).
  * Converts are trades: their rules (coin pairs, quote values, confirms only of
  * quotes the node requested) are in convertSafety.ts.
  */

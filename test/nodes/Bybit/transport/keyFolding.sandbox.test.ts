@@ -5,7 +5,8 @@
  * and generated spellings of every field the gate reads, in orders, batches,
  * amends, converts, borrows and transfers, are refused with NOTHING on the
  * wire (not even a price look-up); the canonical order and transfer are sent.
- * Raw JSON with a key twice reaches Bybit only as the object the gate checked.
+ * Raw JSON with a key twice reaches Bybit only as the object the gate checked;
+ * the signer (HTTP Request node) refuses the observed bodies too.
  */
 import fc from 'fast-check';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
@@ -86,5 +87,13 @@ describe('raw JSON with a key twice', () => {
 		const signed = signBybitRequest(creds, options(last));
 		expect(signed.body).toBe(JSON.stringify(JSON.parse(last) as IDataObject));
 		expect(String(signed.body).match(/"symbol"/g)).toHaveLength(1);
+	});
+
+	it('the signer (HTTP Request node) refuses the observed bodies as the node does', () => {
+		const creds = { environment: 'custom', baseUrl: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 'secret-0000', ...LIMITS.allowList };
+		const body = '{"category":"linear","symbol":"SOLUSDT","\u017fymbol":"BTCUSDT","side":"Buy","orderType":"Limit","qty":"0.1","price":"150"}';
+		expect(() => signBybitRequest(creds, { method: 'POST', url: '/v5/order/create', body })).toThrow(/field "\\u017Fymbol".*Rename it\./);
+		const borrow = { coin: 'BTC', amount: '0.001', Amount: '1000' };
+		expect(() => signBybitRequest({ ...creds, ...LIMITS.cap }, { method: 'POST', url: '/v5/account/borrow', body: borrow })).toThrow(/field "Amount" \(Bybit's field is "amount"\)/);
 	});
 });
