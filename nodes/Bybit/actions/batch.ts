@@ -184,7 +184,7 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 			if (ids[n]) p.order.orderLinkId = ids[n];
 		});
 	}
-	const outcomes = new BatchOutcomes(this.getNode());
+	const outcomes = new BatchOutcomes(this.getNode(), kind);
 	const ref = (c: PendingOrder) => ({ itemIndex: c.itemIndex, place: c.place, orderLinkId: c.order.orderLinkId === undefined ? undefined : String(c.order.orderLinkId) });
 	// an order of the batch: placed (its answer), or not placed (recorded; its own item with Continue On Fail)
 	const placed = (c: PendingOrder, item: INodeExecutionData) => {

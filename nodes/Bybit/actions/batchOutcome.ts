@@ -4,7 +4,8 @@
  * hint, or the reason it was never sent). With Continue On Fail each order is
  * its own output item; without it, the node fails once all orders have an
  * outcome, with an error that lists them all, so the placed orders are not
- * lost from view.
+ * lost from view. Amend and cancel batches report the same way (amended,
+ * cancelled).
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type INode } from 'n8n-workflow';
 
@@ -30,7 +31,11 @@ export class BatchOutcomes {
 	readonly placed: Placed[] = [];
 	readonly refused: Refused[] = [];
 
-	constructor(private readonly node: INode) {}
+	constructor(
+		private readonly node: INode,
+		/** What the batch does to each order: create, amend or cancel. */
+		private readonly kind: 'create' | 'amend' | 'cancel',
+	) {}
 
 	place(ref: OrderRef, answer: IDataObject): void {
 		const recovered = typeof answer.recovered === 'string' ? answer.recovered : undefined;
@@ -54,18 +59,18 @@ export class BatchOutcomes {
 		const first = this.refused[0];
 		if (!first) return undefined;
 		const total = this.placed.length + this.refused.length;
+		const done = DONE[this.kind];
 		const lines = [
 			...(first.error.description ? [first.error.description, ''] : []),
-			`Placed (${this.placed.length} of ${total}):`,
+			`${cap(done)} (${this.placed.length} of ${total}):`,
 			...this.placed.map((p) => `- ${where(p)}: orderId ${p.orderId}, orderLinkId ${p.orderLinkId}${p.recovered ? ` (already placed before: ${p.recovered})` : ''}`),
-			`Not placed (${this.refused.length} of ${total}):`,
+			`Not ${done} (${this.refused.length} of ${total}):`,
 			...this.refused.map((r) => `- ${where(r)}${r.orderLinkId ? `, orderLinkId ${r.orderLinkId}` : ''}: ${r.error.message}${r.error.description ? ` (${r.error.description})` : ''}`),
-			'',
-			'Running the node again with the same input sends only the orders not placed; the placed ones come back marked "recovered".',
+			...(this.kind === 'create' ? ['', 'Running the node again with the same input sends only the orders not placed; the placed ones come back marked "recovered".'] : []),
 		];
 		const refused = this.refused.map(({ error: e, ...r }) => ({ ...r, message: e.message, hint: e.description ?? undefined, retCode: retCodeOf(e) }));
 		const error = first.error;
-		if (total > 1) error.message = `${error.message} [${this.placed.length} of ${total} orders of the batch placed, ${this.refused.length} not: see the details]`;
+		if (total > 1) error.message = `${error.message} [${this.placed.length} of ${total} orders of the batch ${done}, ${this.refused.length} not: see the details]`;
 		error.description = lines.join('\n');
 		error.context = {
 			...(error.context ?? {}),
@@ -77,6 +82,12 @@ export class BatchOutcomes {
 		};
 		return error;
 	}
+}
+
+const DONE = { create: 'placed', amend: 'amended', cancel: 'cancelled' } as const;
+
+function cap(word: string): string {
+	return `${word[0].toUpperCase()}${word.slice(1)}`;
 }
 
 function where(ref: OrderRef): string {

@@ -151,4 +151,14 @@ describe('Create Batch run again with the same input (5 good orders + 1 too larg
 		await runBybit(creds, list, { items: [{}, {}] }).catch((e: unknown) => e);
 		expect(orders()).toHaveLength(2);
 	});
+
+	it('Cancel Batch reports the same way: the error names the cancelled order and the one Bybit refused', async () => {
+		await runBybit(creds, params, { items: [{ ...good(1), orderLinkId: 'c-1' }] });
+		const cancel = { resource: 'order', operation: 'cancelBatch', category: 'linear', source: 'items' };
+		const error = (await runBybit(creds, cancel, { items: [{ symbol: 'BTCUSDT', orderLinkId: 'c-1' }, { symbol: 'BTCUSDT', orderLinkId: 'c-unknown' }] }).catch((e: unknown) => e)) as Error & { description: string };
+		expect(error.message).toMatch(/^Bybit error \d+: .*\[1 of 2 orders of the batch cancelled, 1 not: see the details\]$/);
+		expect(error.description).toMatch(/Cancelled \(1 of 2\):\n- input item 0, order 1: orderId \S+, orderLinkId c-1\nNot cancelled \(1 of 2\):\n- input item 1, order 1, orderLinkId c-unknown: /);
+		expect(error.description).not.toMatch(/Running the node again/);
+		expect(orders().find((o) => o.orderLinkId === 'c-1')?.orderStatus).toBe('Cancelled');
+	});
 });
