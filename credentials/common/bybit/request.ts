@@ -15,7 +15,7 @@ import { bybitTimestamp } from './clock';
 import { originOf, restBaseUrl, type HostSettings } from './endpoints';
 import { BybitCredentialError } from './errors';
 import { marketFactsOf } from './marketFacts';
-import { guardrailsOf, safetyRefusal, type GuardrailSettings } from './safety';
+import { guardrailsOf, isWrite, safetyRefusal, type GuardrailSettings } from './safety';
 import { restAuthHeaders, serializeQuery, type QueryParams, type SigningKey } from './signing';
 
 export interface BybitCredentialData extends HostSettings, GuardrailSettings {
@@ -116,9 +116,19 @@ function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions
 	return { url, path: target.pathname.slice(basePath.length) || '/' };
 }
 
-function queryObject(query: string): IDataObject {
+/**
+ * The query as the safety limits check it. A name given twice is refused on a
+ * write path: this object keeps the last value, a server's parser may take the
+ * first (Go's url.Values.Get does).
+ */
+function queryObject(query: string, write: boolean): IDataObject {
 	const out: IDataObject = {};
-	for (const [k, v] of new URLSearchParams(query)) out[k] = v;
+	for (const [k, v] of new URLSearchParams(query)) {
+		if (write && Object.prototype.hasOwnProperty.call(out, k)) {
+			throw new BybitCredentialError(`The query parameter "${k.slice(0, 40)}" is given twice; Bybit may read either value, so the credential's safety limits cannot check it. Give it once.`);
+		}
+		out[k] = v;
+	}
 	return out;
 }
 
@@ -178,7 +188,7 @@ export function signBybitRequest(
 		delete signed.formData;
 		const q = signed.url.indexOf('?');
 		payload = q === -1 ? '' : signed.url.slice(q + 1);
-		checked = queryObject(payload);
+		checked = queryObject(payload, isWrite(method, target.path));
 	} else {
 		if (legacy.form !== undefined || legacy.formData !== undefined) {
 			throw new BybitCredentialError('Bybit takes JSON bodies, not form data. Set the body content type to JSON.');

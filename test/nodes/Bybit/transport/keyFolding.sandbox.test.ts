@@ -96,4 +96,13 @@ describe('raw JSON with a key twice', () => {
 		const borrow = { coin: 'BTC', amount: '0.001', Amount: '1000' };
 		expect(() => signBybitRequest({ ...creds, ...LIMITS.cap }, { method: 'POST', url: '/v5/account/borrow', body: borrow })).toThrow(/field "Amount" \(Bybit's field is "amount"\)/);
 	});
+
+	it('a GET to a write path: a query name given twice is refused (a parser may take the first), a folded name as in a body; reads are not touched', () => {
+		const creds = { environment: 'custom', baseUrl: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 'secret-0000', ...LIMITS.allowList };
+		const get = (url: string) => () => signBybitRequest(creds, { method: 'GET', url });
+		expect(get('/v5/order/cancel?category=linear&symbol=BTCUSDT&symbol=SOLUSDT')).toThrow(/query parameter "symbol" is given twice/);
+		expect(get('/v5/order/cancel?category=linear&symbol=SOLUSDT&%C5%BFymbol=BTCUSDT')).toThrow(/field "\\u017Fymbol".*Rename it\./);
+		expect(get('/v5/order/cancel?category=linear&symbol=SOLUSDT&orderId=o-1')).not.toThrow();
+		expect(get('/v5/market/tickers?category=linear&symbol=BTCUSDT&symbol=SOLUSDT')).not.toThrow();
+	});
 });
