@@ -51,6 +51,8 @@ const PAPER = new Set(['testnet', 'demo', 'custom']);
 export const realFunds = (environment: string) => environment in ENVIRONMENTS && !PAPER.has(environment);
 
 const isDryRun = (row: IDataObject) => row.dryRun === true;
+/** An order that already existed under the orderLinkId sent (writeOnce.ts): the same input ran before. */
+const isDuplicate = (row: IDataObject) => row.recovered === 'duplicateOrderLinkId';
 
 const capped = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'returnAllCapped' }> => n.kind === 'returnAllCapped');
 const rounded = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'qtyRoundedDown' }> => n.kind === 'qtyRoundedDown');
@@ -99,6 +101,14 @@ const RULES: Array<{ applies: (f: RunFacts) => boolean; hint: (f: RunFacts) => N
 				message: `Quantity rounded down to the quantity step (${itemsOf(list)}): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. Bybit takes only multiples of qtyStep; rounding down never orders more than asked.`,
 			};
 		},
+	},
+	{
+		applies: (f) => f.rows.some(isDuplicate),
+		hint: (f) => ({
+			type: 'info',
+			location: 'outputPane',
+			message: `${f.rows.filter(isDuplicate).length} of ${f.rows.length} orders already existed under the same orderLinkId (this input ran before): they are returned as they are, marked "recovered", and were not placed again. To place the same orders again on purpose, give them new orderLinkIds (Create Batch: a new Options → Order Link ID Scope per run).`,
+		}),
 	},
 ];
 

@@ -18,7 +18,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const spec = SPECS_BY_KEY.get(`${resource}.${operation}`);
 	if (!spec) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported.`);
-	if (spec.batch) return [await runBatch.call(this, spec, items)];
+	if (spec.batch) {
+		const out = await runBatch.call(this, spec, items);
+		await addHints(this, spec, out, new Set());
+		return [out];
+	}
 
 	const out: INodeExecutionData[] = [];
 	const failed = new Set<number>();

@@ -5,11 +5,13 @@
  * outcome the user can see (placed with its ids, or refused with Bybit's code
  * and hint), with or without Continue On Fail. On the sandbox's wire.
  */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-workflow';
+
+import { Bybit } from '../../../nodes/Bybit/Bybit.node';
 
 import { clearPositionModeCache } from '../../../nodes/Bybit/actions/positionIdx';
 import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
-import { runBybit, sandboxCredentials } from '../../harness/execute';
+import { executeContext, runBybit, sandboxCredentials } from '../../harness/execute';
 import { runInN8n } from '../../harness/n8nCore';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
@@ -160,5 +162,17 @@ describe('Create Batch run again with the same input (5 good orders + 1 too larg
 		expect(error.description).toMatch(/Cancelled \(1 of 2\):\n- input item 0, order 1: orderId \S+, orderLinkId c-1\nNot cancelled \(1 of 2\):\n- input item 1, order 1, orderLinkId c-unknown: /);
 		expect(error.description).not.toMatch(/Running the node again/);
 		expect(orders().find((o) => o.orderLinkId === 'c-1')?.orderStatus).toBe('Cancelled');
+	});
+
+	it('a re-run says so above the output: how many orders already existed, and how to place them again on purpose', async () => {
+		const run = async () => {
+			const hints: NodeExecutionHint[] = [];
+			const ctx = Object.assign(executeContext(creds, params, { items: [good(1), good(2)] }), { getMode: () => 'trigger', addExecutionHints: (...h: NodeExecutionHint[]) => hints.push(...h) });
+			await new Bybit().execute.call(ctx as unknown as IExecuteFunctions);
+			return hints;
+		};
+		expect(await run()).toEqual([]);
+		expect(await run()).toEqual([expect.objectContaining({ type: 'info', message: expect.stringMatching(/^2 of 2 orders already existed under the same orderLinkId .*Order Link ID Scope per run/) })]);
+		expect(orders()).toHaveLength(2);
 	});
 });
