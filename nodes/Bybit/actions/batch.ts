@@ -109,7 +109,7 @@ const LINK_ID_OPTIONS = {
 		text(
 			'Order Link ID Scope',
 			'linkIdScope',
-			'Orders without an orderLinkId get one derived from the workflow, this node, this scope and the order, so running the node again with the same input (Retry On Fail, re-running a failed execution) never places an order twice: the existing order comes back marked "recovered". To place the same orders again on purpose, give each run its own scope, e.g. {{ $execution.id }} (fresh per execution, Retry On Fail stays safe) or a date.',
+			'Orders without an orderLinkId get one derived from the workflow, this node, this scope and the order, so running the node again with the same input (Retry On Fail, retrying a failed execution) never places an order twice: the existing order comes back marked "recovered". A workflow that sends the same orders again on purpose (e.g. every day) needs a scope per run, such as its trigger\'s time ({{ $(\'Schedule Trigger\').first().json.timestamp }}); {{ $execution.id }} works too, but then retrying a failed execution places its orders again.',
 		),
 	],
 };
