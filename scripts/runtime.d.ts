@@ -1,5 +1,12 @@
 /** Types for scripts/runtime.js (plain CommonJS, used by scripts/start.js and test/e2e). */
+/** The n8n this process prepares and runs: $N8N_VERSION, else DEFAULT_N8N_VERSION. */
 export declare const N8N_VERSION: string;
+/** Its major version (1 or 2). */
+export declare const N8N_MAJOR: number;
+export declare const DEFAULT_N8N_VERSION: string;
+/** The newest n8n 1.123.x that installs from the registry here. */
+export declare const N8N_1X_VERSION: string;
+export declare const TESTED_N8N_VERSIONS: string[];
 export declare const NODE_VERSION: string;
 export declare const REPO_ROOT: string;
 export declare const PACKAGE_NAME: string;

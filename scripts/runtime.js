@@ -4,8 +4,8 @@
  *
  * `ensureRuntime()` prepares, once per machine, a cached npm project outside git:
  *
- *   ${N8N_BYBIT_CACHE:-${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-bybit}/n8n-2.41.1/
- *     package.json            n8n@2.41.1 + node-<platform>-<arch>@24.9.0 (Node 24 binary + headers),
+ *   ${N8N_BYBIT_CACHE:-${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-bybit}/n8n-<version>/   (N8N_VERSION, default 2.41.1)
+ *     package.json            n8n@<version> + node-<platform>-<arch>@24.9.0 (Node 24 binary + headers),
  *                             "overrides": {"xlsx": "0.18.5"} (cdn.sheetjs.com is often unreachable)
  *     node_modules/           installed with --ignore-scripts (a Kafka native module would download zlib)
  *     node_modules/sqlite3/   rebuilt with node-gyp against the Node 24 headers
@@ -21,7 +21,17 @@ const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
 
-const N8N_VERSION = '2.41.1';
+/** n8n lines the package is tested on: 2.41.1 (default) and the newest 1.123.x that installs here. */
+const DEFAULT_N8N_VERSION = '2.41.1';
+const N8N_1X_VERSION = '1.123.81';
+const TESTED_N8N_VERSIONS = [DEFAULT_N8N_VERSION, N8N_1X_VERSION];
+/**
+ * `N8N_VERSION=1.123.81 npm start` (or the e2e suites) prepares and runs that n8n instead; each
+ * version gets its own cache folder n8n-<version>. Any exact x.y.z is accepted; only the versions
+ * above are tested.
+ */
+const N8N_VERSION = resolveVersion(process.env.N8N_VERSION);
+const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 const NODE_VERSION = '24.9.0';
 const XLSX_OVERRIDE = '0.18.5';
 const RUNTIME_LAYOUT = 1; // bump to force a reinstall when the recipe below changes
@@ -30,6 +40,14 @@ const PACKAGE_NAME = 'n8n-nodes-bybit';
 
 /** Fixed so that credentials imported by one command can be decrypted by the next. Demo/test only. */
 const DEMO_ENCRYPTION_KEY = 'n8n-nodes-bybit-local-runtime-key-not-secret';
+
+function resolveVersion(v) {
+	if (v === undefined || v === '') return DEFAULT_N8N_VERSION;
+	if (!/^\d+\.\d+\.\d+$/.test(v)) {
+		throw new Error(`N8N_VERSION=${JSON.stringify(v)}: give an exact n8n version, e.g. ${N8N_1X_VERSION} or ${DEFAULT_N8N_VERSION}`);
+	}
+	return v;
+}
 
 function log(msg) {
 	process.stdout.write(`[runtime] ${msg}\n`);
@@ -483,6 +501,10 @@ function parseExecuteOutput(stdout) {
 
 module.exports = {
 	N8N_VERSION,
+	N8N_MAJOR,
+	DEFAULT_N8N_VERSION,
+	N8N_1X_VERSION,
+	TESTED_N8N_VERSIONS,
 	NODE_VERSION,
 	REPO_ROOT,
 	PACKAGE_NAME,

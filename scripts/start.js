@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * `npm start`: a real n8n 2.41.1 with this package installed, talking to the local Bybit sandbox.
+ * `npm start`: a real n8n 2.41.1 with this package installed, talking to the local Bybit sandbox
+ * (`N8N_VERSION=1.123.81 npm start`: the n8n 1.x line instead, in its own cache folder).
  *
  *   1. prepare (or reuse) the cached n8n + Node 24 runtime       scripts/runtime.js
  *   2. `npm run build`, then copy the package where n8n loads community packages
@@ -10,7 +11,7 @@
  *   5. start n8n on 127.0.0.1:5678, create the owner account, print URL and login
  *   6. Ctrl-C stops both
  *
- * Environment: N8N_PORT (5678), SANDBOX_PORT (8790), N8N_RUNNERS_BROKER_PORT (N8N_PORT + 1),
+ * Environment: N8N_VERSION (2.41.1), N8N_PORT (5678), SANDBOX_PORT (8790), N8N_RUNNERS_BROKER_PORT (N8N_PORT + 1),
  * N8N_BYBIT_CACHE (cache folder). Flags: --reset (fresh demo n8n data), --skip-build.
  */
 const fs = require('fs');
@@ -50,7 +51,8 @@ async function main() {
 	} catch (err) {
 		return fail(`build failed: ${err.message}. Fix the TypeScript errors above, then rerun npm start.`);
 	}
-	const demoDir = path.join(runtime.cacheRoot(), 'demo');
+	// n8n migrates its database forward only: each n8n version other than the default keeps its own demo data.
+	const demoDir = path.join(runtime.cacheRoot(), runtime.N8N_VERSION === runtime.DEFAULT_N8N_VERSION ? 'demo' : `demo-${runtime.N8N_VERSION}`);
 	if (args.has('--reset')) {
 		say(`--reset: removing ${demoDir}`);
 		fs.rmSync(demoDir, { recursive: true, force: true });
@@ -72,7 +74,7 @@ async function main() {
 
 	// -- 4. credential + examples
 	// The user's own N8N_* settings (e.g. N8N_LOG_LEVEL=debug) win over the demo defaults.
-	const passthrough = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^N8N_/.test(k) && k !== 'N8N_BYBIT_CACHE'));
+	const passthrough = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^N8N_/.test(k) && k !== 'N8N_BYBIT_CACHE' && k !== 'N8N_VERSION'));
 	const env = runtime.n8nEnv(demoDir, N8N_PORT, { ...passthrough, N8N_PORT: String(N8N_PORT), N8N_RUNNERS_BROKER_PORT: String(BROKER_PORT) });
 	const credFile = path.join(demoDir, 'demo-credential.json');
 	fs.writeFileSync(credFile, JSON.stringify([demoKit.demoCredential(sandbox, demo)]), { mode: 0o600 });
@@ -120,7 +122,7 @@ async function main() {
 		'',
 		`  Bybit sandbox: ${restUrl} (REST), ${wsUrl} (WebSocket)`,
 		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox; examples are in the Overview.`,
-		'  Publish "TradingView alert to order", then try:',
+		`  ${runtime.N8N_MAJOR >= 2 ? 'Publish' : 'Activate'} "TradingView alert to order", then try:`,
 		`    curl -X POST ${base}/webhook/bybit-alert -H 'content-type: application/json' \\`,
 		`         -d '{"id":"demo-1","ticker":"BYBIT:BTCUSDT.P","action":"buy","contracts":"0.01"}'`,
 		'',
