@@ -30,13 +30,6 @@ interface Instruction {
 	/** The user's own orderLinkId (unique per instruction), else derived by the node. */
 	own?: string;
 }
-interface Run {
-	continueOnFail: boolean;
-	fundFirst: boolean;
-	loseAnswer: boolean;
-	/** A permutation of the input items (same orders, another order). */
-	order: number[];
-}
 
 const instruction: fc.Arbitrary<Omit<Instruction, 'own'> & { own: boolean }> = fc.record({
 	price: fc.integer({ min: 0, max: 2 }), // few prices: identical orders are common
@@ -53,6 +46,7 @@ const scenario = fc
 					continueOnFail: fc.boolean(),
 					fundFirst: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 					loseAnswer: fc.boolean(),
+					// a permutation of the input items (same orders, another order)
 					order: fc.shuffledSubarray(list.map((_, n) => n), { minLength: list.length, maxLength: list.length }),
 				}),
 				{ minLength: 2, maxLength: 4 },
