@@ -345,7 +345,7 @@ const parse = (s: unknown): Json => {
 	// ------------------------------------------------------------------------------------- Risk guard
 	const breach = () => {
 		const pos = (state().positions as Json[]).find((p) => p.symbol === 'ETHUSDT' && Number(p.size) > 0)!;
-		return { ...pos, category: 'linear', markPrice: '3200.00', liqPrice: '3100.00', updatedTime: String(Date.now()) };
+		return { ...pos, category: 'linear', markPrice: '3200.00', liqPrice: '3100.00', updatedTime: String(Date.now()) } as Json;
 	};
 	test('Risk guard: a position 3.1% from liquidation (limit 5%) is reduced by 25%, reduce-only, once for the same breach pushed twice', async () => {
 		await sandboxOrder(sandbox, { category: 'linear', symbol: 'ETHUSDT', side: 'Buy', orderType: 'Market', qty: '1.00', orderLinkId: `guard-open-${Date.now()}` });
@@ -375,8 +375,14 @@ const parse = (s: unknown): Json => {
 		const st = state();
 		const expected = new Map<string, { closedPnl: number; fees: number; funding: number; closedTrades: number }>();
 		const row = (s: string) => expected.get(s) ?? expected.set(s, { closedPnl: 0, fees: 0, funding: 0, closedTrades: 0 }).get(s)!;
-		for (const c of st.closedPnl as Json[]) if (c.category === 'linear') (row(String(c.symbol)).closedPnl += Number(c.closedPnl)), (row(String(c.symbol)).closedTrades += 1);
-		for (const t of st.transactionLog as Json[]) if (t.category === 'linear' && t.currency === 'USDT') (row(String(t.symbol)).fees += Number(t.fee)), (row(String(t.symbol)).funding += Number(t.funding || 0));
+		for (const c of (st.closedPnl as Json[]).filter((x) => x.category === 'linear')) {
+			row(String(c.symbol)).closedPnl += Number(c.closedPnl);
+			row(String(c.symbol)).closedTrades += 1;
+		}
+		for (const t of (st.transactionLog as Json[]).filter((x) => x.category === 'linear' && x.currency === 'USDT')) {
+			row(String(t.symbol)).fees += Number(t.fee);
+			row(String(t.symbol)).funding += Number(t.funding || 0);
+		}
 		expect([...expected.keys()].sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
 
 		const out = await run(WF.pnl, 'Every day');
