@@ -193,7 +193,11 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 	};
 	const refuse = (c: PendingOrder, error: Error) => {
 		const json = outcomes.refuse(ref(c), error);
-		if (this.continueOnFail()) out.push({ json, pairedItem: { item: c.itemIndex } });
+		if (!this.continueOnFail()) return;
+		// The item's own error routes it to the error output on every n8n line: 1.x reads only json
+		// {error} or {error, message}, not {error, details}; 2.x any subset of {error, message, details}.
+		const routed = new NodeOperationError(this.getNode(), String(json.error), { itemIndex: c.itemIndex, description: typeof json.details === 'string' ? json.details : undefined });
+		out.push({ json, error: routed, pairedItem: { item: c.itemIndex } });
 	};
 	const byCategory = new Map<string, PendingOrder[]>();
 	for (const p of pending) byCategory.set(p.category, [...(byCategory.get(p.category) ?? []), p]);
