@@ -41,11 +41,13 @@ export class BybitTrigger implements INodeType {
 	methods = { listSearch: { searchSymbols: searchPublicSymbols } };
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		// Node.js 20 (allowed by n8n 1.x) has no global WebSocket: say so at activation, naming the fix,
+		// instead of failing later inside the stream.
 		if (typeof WebSocket === 'undefined') {
-			throw new NodeOperationError(
-				this.getNode(),
-				'Bybit Trigger needs the global WebSocket of Node.js 22 or newer; this n8n runs on an older Node.js. Run n8n 2.36+ (Node.js 24).',
-			);
+			throw new NodeOperationError(this.getNode(), 'Bybit Trigger needs Node.js 22 or newer: the Node.js running this n8n has no global WebSocket', {
+				description:
+					'Upgrade the Node.js that runs n8n to 22 or 24 (n8n 1.123.x supports both), or upgrade n8n to 2.x (2.36 and later require Node.js 24). On Node.js 20, starting n8n with NODE_OPTIONS=--experimental-websocket also provides it.',
+			});
 		}
 		const source = this.getNodeParameter('source') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
