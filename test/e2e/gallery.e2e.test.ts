@@ -20,7 +20,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
+import { bybitRest, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_ACTION || !HAS_TRIGGER;
 
@@ -133,9 +133,10 @@ const parse = (s: unknown): Json => {
 	}
 
 	const finished = (e: Json) => !['new', 'running', 'waiting'].includes(String(e.status));
+	/** node name -> the json of its first run's items on output 0 (IF: true, Filter: kept) */
 	const outputsOf = (e: Json): Outputs => {
 		const runData = (((e.data as Json | undefined)?.resultData as Json | undefined)?.runData ?? {}) as Record<string, Array<{ data?: { main?: Array<Array<{ json: Json }>> } }>>;
-		return Object.fromEntries(Object.entries(runData).map(([name, runs]) => [name, (runs[0]?.data?.main ?? []).flat().map((i) => i.json)]));
+		return Object.fromEntries(Object.entries(runData).map(([name, runs]) => [name, (runs[0]?.data?.main?.[0] ?? []).map((i) => i.json)]));
 	};
 
 	/** Runs a workflow from one of its triggers, as the editor does; resolves with each node's output items. */
@@ -210,6 +211,15 @@ const parse = (s: unknown): Json => {
 		// eslint-disable-next-line no-console
 		console.log(`[gallery] suite time ${Math.round((Date.now() - t0) / 1000)} s`);
 		if (userFolder && !process.env.BYBIT_E2E_KEEP) fs.rmSync(userFolder, { recursive: true, force: true });
+	}, 60_000);
+
+	// ------------------------------------------------------------------------------------- a quiet day
+	test('Daily PnL report on a day without trades: no spreadsheet rows, a message saying so', async () => {
+		const out = await run(WF.pnl, 'Every day');
+		expect(out['Spreadsheet rows']).toEqual([]);
+		expect(out.Message).toHaveLength(1);
+		expect(out.Message[0]).toMatchObject({ symbols: 0, net: 0 });
+		expect(String(out.Message[0].text)).toMatch(/^Bybit daily PnL, .* UTC \(USDT\)\nNo closed positions, fees or funding\.$/);
 	}, 60_000);
 
 	// ------------------------------------------------------------------------------------- DCA
@@ -340,6 +350,21 @@ const parse = (s: unknown): Json => {
 			['PartialStopLoss', 64350, '0.010'],
 			['PartialTakeProfit', 66300, '0.010'],
 		]);
+
+		// a limit entry filled 0.5 of 2 SOL, then cancelled: protected for the 0.5 that filled
+		const solLink = `entry-sol-${Date.now()}`;
+		await sandboxOrder(sandbox, { category: 'linear', symbol: 'SOLUSDT', side: 'Buy', orderType: 'Limit', qty: '2', price: '140', orderLinkId: solLink });
+		sandbox.control.setPrice!('SOLUSDT', { last: 141, mark: 141 }, 'linear'); // near the order (a TP below the last price is refused)
+		(sandbox.control.fill as (id: string, qty?: string) => void)(solLink, '0.5');
+		const cancel = await bybitRest(sandbox, 'POST', '/v5/order/cancel', { category: 'linear', symbol: 'SOLUSDT', orderLinkId: solLink });
+		expect(cancel.retCode).toBe(0);
+		expect(orders(solLink)).toMatchObject([{ orderStatus: 'Cancelled', cumExecQty: '0.5' }]);
+		const sol = await waitFor('the trading-stop call for the partial fill', () => wire('/v5/position/trading-stop').find((x) => x.body.symbol === 'SOLUSDT'), 45_000, 250);
+		expect(sol.retCode).toBe(0);
+		expect(sol.body).toMatchObject({ category: 'linear', symbol: 'SOLUSDT', tpslMode: 'Partial', positionIdx: 0, tpSize: '0.5', slSize: '0.5' });
+		expect(Number(sol.body.takeProfit)).toBeCloseTo(142.8, 6); // 140 + 2 %
+		expect(Number(sol.body.stopLoss)).toBeCloseTo(138.6, 6); // 140 - 1 %
+		expect(wire('/v5/position/trading-stop').filter((x) => x.body.symbol === 'SOLUSDT')).toHaveLength(1);
 	}, 90_000);
 
 	// ------------------------------------------------------------------------------------- Risk guard
@@ -383,11 +408,11 @@ const parse = (s: unknown): Json => {
 			row(String(t.symbol)).fees += Number(t.fee);
 			row(String(t.symbol)).funding += Number(t.funding || 0);
 		}
-		expect([...expected.keys()].sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+		expect([...expected.keys()].sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']); // SOL: the partly filled entry's fee
 
 		const out = await run(WF.pnl, 'Every day');
 		const rows = out['Sum per symbol'];
-		expect(rows.map((r) => r.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+		expect(rows.map((r) => r.symbol)).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT']);
 		for (const r of rows) {
 			const e = expected.get(String(r.symbol))!;
 			expect(Object.keys(r)).toEqual(['date', 'symbol', 'closedPnl', 'fees', 'funding', 'net', 'closedTrades', 'currency', 'from', 'to']);
@@ -406,7 +431,7 @@ const parse = (s: unknown): Json => {
 		expect(typeof msg.text).toBe('string');
 		expect(msg.text).toContain(`BTCUSDT: closed PnL +${(rows[0].closedPnl as number).toFixed(2)}`);
 		expect(msg.text).toContain('ETHUSDT: closed PnL ');
-		expect(msg).toMatchObject({ symbols: 2 });
+		expect(msg).toMatchObject({ symbols: 3 });
 		// what it asked Bybit: the 24 h window, USDT perpetuals
 		const [pnlQuery] = wire('/v5/position/closed-pnl').map((w) => new URLSearchParams(w.query));
 		expect(pnlQuery.get('category')).toBe('linear');
