@@ -51,6 +51,8 @@ export interface Real {
 	/** The database of the n8n process now running (a reactivation copies it). */
 	db: N8nStaticData;
 	current?: TriggerRun;
+	/** An activation under way: n8n goes on receiving events while a trigger activates and catches up. */
+	starting?: Promise<void>;
 	workflowId: string;
 	runs: TriggerRun[];
 	processes: number;
@@ -59,9 +61,18 @@ export interface Real {
 /** What an emitted item stands for in the model. */
 export const eventOf = (i: IDataObject) => `${i.execId ? 'x' : 'o'}:${String(i.orderLinkId)}`;
 
-async function start(r: Real): Promise<void> {
-	r.current = await startTrigger(PARAMS, triggerCredentials(r.sandbox), { n8n: r.db, workflowId: r.workflowId });
-	r.runs.push(r.current);
+/** Starts an instance; the activation (connect, subscribe, catch-up) goes on while later commands run. */
+function start(r: Real): void {
+	r.starting = startTrigger(PARAMS, triggerCredentials(r.sandbox), { n8n: r.db, workflowId: r.workflowId }).then((run) => {
+		r.current = run;
+		r.runs.push(run);
+	});
+}
+
+/** The instance, once its activation has returned. */
+async function activated(r: Real): Promise<TriggerRun | undefined> {
+	await r.starting;
+	return r.current;
 }
 
 /** Workflow ids are unique across sequences: one sequence's in-process state must not reach the next. */
@@ -69,7 +80,7 @@ let processNo = 0;
 
 /** n8n stops (crash or restart): the instance ends; n8n saves nothing on close. */
 async function stop(r: Real): Promise<void> {
-	const run = r.current;
+	const run = await activated(r);
 	r.current = undefined;
 	await run?.response.closeFunction?.();
 	// the next start is another process: nothing in memory carries over
@@ -77,7 +88,7 @@ async function stop(r: Real): Promise<void> {
 	r.processes++;
 }
 
-class Push implements fc.AsyncCommand<Model, Real> {
+export class Push implements fc.AsyncCommand<Model, Real> {
 	constructor(
 		readonly count: number,
 		readonly perMessage: number,
@@ -105,15 +116,59 @@ class Push implements fc.AsyncCommand<Model, Real> {
 	toString = () => `push(${this.count}/${this.perMessage}, ${MARKETS[this.market].category}:${MARKETS[this.market].symbol}, +${this.after} ms${this.stopMidway ? ', stop midway' : ''})`;
 }
 
-class Drop implements fc.AsyncCommand<Model, Real> {
+/**
+ * A book sweep: `count` fills stamped with one millisecond, in two messages,
+ * and between them a drop, an n8n restart or a stop (n8n down for the rest).
+ */
+export class Sweep implements fc.AsyncCommand<Model, Real> {
+	constructor(
+		readonly count: number,
+		readonly cut: number,
+		readonly market: number,
+		readonly between: 'drop' | 'restart' | 'stop' | 'nothing',
+	) {}
+	check = (m: Readonly<Model>) => m.running || this.between === 'nothing';
+	async run(m: Model, r: Real): Promise<void> {
+		m.clock += 1;
+		const { category, symbol } = MARKETS[this.market];
+		const send = async (n: number) => {
+			const burst = await r.sandbox.control.pushBurst(n, { category, symbol, perMessage: n, time: m.clock });
+			for (let i = 0; i < burst.count; i++) {
+				m.happened.add(`x:${burst.linkIdPrefix}${i}`);
+				m.happened.add(`o:${burst.linkIdPrefix}${i}`);
+			}
+		};
+		await activated(r);
+		await send(this.cut);
+		// the first message reaches the trigger before anything else happens
+		const first = m.happened.size;
+		const end = Date.now() + 2000;
+		while (this.between !== 'nothing' && m.running && Date.now() < end && r.runs.flatMap((run) => run.items()).length < first) await new Promise((res) => setTimeout(res, 5));
+		if (this.between === 'drop') r.sandbox.control.dropAllSockets();
+		if (this.between === 'restart' || this.between === 'stop') {
+			await stop(r);
+			m.running = false;
+		}
+		await send(this.count - this.cut);
+		if (this.between === 'restart') {
+			start(r);
+			m.running = true;
+		}
+		m.widestMs = Math.max(m.widestMs, this.count);
+	}
+	toString = () => `sweep(${this.count} in one ms, ${this.between} after ${this.cut}, ${MARKETS[this.market].category}:${MARKETS[this.market].symbol})`;
+}
+
+export class Drop implements fc.AsyncCommand<Model, Real> {
 	check = (m: Readonly<Model>) => m.running;
 	async run(_m: Model, r: Real): Promise<void> {
+		await activated(r);
 		r.sandbox.control.dropAllSockets();
 	}
 	toString = () => 'drop';
 }
 
-class Stop implements fc.AsyncCommand<Model, Real> {
+export class Stop implements fc.AsyncCommand<Model, Real> {
 	check = (m: Readonly<Model>) => m.running;
 	async run(m: Model, r: Real): Promise<void> {
 		await stop(r);
@@ -122,30 +177,30 @@ class Stop implements fc.AsyncCommand<Model, Real> {
 	toString = () => 'stop';
 }
 
-class Start implements fc.AsyncCommand<Model, Real> {
+export class Start implements fc.AsyncCommand<Model, Real> {
 	check = (m: Readonly<Model>) => !m.running;
 	async run(m: Model, r: Real): Promise<void> {
-		await start(r);
+		start(r);
 		m.running = true;
 	}
 	toString = () => 'start';
 }
 
 /** n8n starts the workflow's trigger again in the same process while the old instance still runs. */
-class Reactivate implements fc.AsyncCommand<Model, Real> {
+export class Reactivate implements fc.AsyncCommand<Model, Real> {
 	constructor(readonly closeOld: boolean) {}
 	check = (m: Readonly<Model>) => m.running;
 	async run(_m: Model, r: Real): Promise<void> {
-		const old = r.current;
+		const old = await activated(r);
 		r.db = new N8nStaticData(JSON.parse(r.db.db) as IDataObject);
-		await start(r);
+		start(r);
 		if (this.closeOld) await old?.response.closeFunction?.();
 	}
 	toString = () => `reactivate(${this.closeOld ? 'old closed' : 'old left open'})`;
 }
 
 /** The next catch-up answers are slow, or fail (HTTP 500), on both paths. */
-class CatchUpFault implements fc.AsyncCommand<Model, Real> {
+export class CatchUpFault implements fc.AsyncCommand<Model, Real> {
 	constructor(
 		readonly kind: 'delay' | 'fail',
 		readonly count: number,
@@ -161,7 +216,7 @@ class CatchUpFault implements fc.AsyncCommand<Model, Real> {
 	toString = () => `${this.kind}CatchUp(${this.count}${this.kind === 'delay' ? `, ${this.ms} ms` : ''})`;
 }
 
-class Wait implements fc.AsyncCommand<Model, Real> {
+export class Wait implements fc.AsyncCommand<Model, Real> {
 	constructor(readonly ms: number) {}
 	check = () => true;
 	async run(): Promise<void> {
@@ -180,6 +235,9 @@ export const commands = [
 	fc
 		.tuple(count, fc.integer({ min: 1, max: 400 }), fc.nat(MARKETS.length - 1), fc.constantFrom(0, 1, 3, 2_000, 6_000), fc.boolean())
 		.map(([n, per, market, after, midway]) => new Push(n, Math.min(n, per), market, after, midway && n > per)),
+	fc
+		.tuple(fc.integer({ min: 2, max: 1000 }), fc.nat(), fc.nat(MARKETS.length - 1), fc.constantFrom<Sweep['between']>('drop', 'restart', 'stop', 'nothing'))
+		.map(([n, cut, market, between]) => new Sweep(n, 1 + (cut % (n - 1)), market, between)),
 	fc.constant(new Drop()),
 	fc.constant(new Stop()),
 	fc.constant(new Start()),
@@ -191,7 +249,8 @@ export const commands = [
 export async function setup(): Promise<{ model: Model; real: Real }> {
 	const sandbox = await startSandbox({ port: 0, rateLimits: false });
 	const real: Real = { sandbox, db: new N8nStaticData(), workflowId: `wf-model-${++processNo}`, runs: [], processes: 1 };
-	await start(real);
+	start(real);
+	await activated(real);
 	// events happen after the activation's millisecond
 	const model: Model = { clock: Date.now() + 2, happened: new Set(), running: true, widestMs: 0 };
 	return { model, real };
@@ -211,12 +270,13 @@ export interface Verdict {
  * emitted (or `timeoutMs` passed), then a moment for late duplicates, and
  * compares with the model.
  */
-export async function settle(m: Model, r: Real, timeoutMs = 20_000): Promise<Verdict> {
+export async function settle(m: Model, r: Real, timeoutMs = 10_000): Promise<Verdict> {
 	r.sandbox.control.clearFaults();
 	if (!m.running) {
-		await start(r);
+		start(r);
 		m.running = true;
 	}
+	await activated(r);
 	const emitted = () => r.runs.flatMap((run) => run.items()).map(eventOf);
 	const end = Date.now() + timeoutMs;
 	while (Date.now() < end && !(new Set(emitted()).size >= m.happened.size && [...m.happened].every((k) => emitted().includes(k)))) {
