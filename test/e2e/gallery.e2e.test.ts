@@ -12,7 +12,9 @@
  * sandbox's wire (paths, bodies, JSON types) and its state (orders), then that a repeat, a
  * re-delivered event and an n8n restart place nothing twice.
  *
- * One n8n process (restarted once); about 2 minutes on 2 cores. BYBIT_SKIP_E2E=1 skips it.
+ * One n8n process (restarted once); about 45 s on 2 cores. BYBIT_SKIP_E2E=1 skips it.
+ * BYBIT_GALLERY_SHOTS=docs/gallery also saves each workflow's canvas as a PNG (headless Chromium from
+ * scripts/chromium.js, as the browser suite test/ui; a few seconds more).
  */
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -20,6 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
+import { launch, shot } from '../ui/browser';
 import { bybitRest, EXAMPLE_CRED_ID, freePort, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_ACTION || !HAS_TRIGGER;
@@ -112,8 +115,8 @@ const parse = (s: unknown): Json => {
 		clearTimeout(t);
 	}
 
+	const owner = { email: 'e2e@n8n-nodes-bybit.local', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-password-1' };
 	async function login(): Promise<void> {
-		const owner = { email: 'e2e@n8n-nodes-bybit.local', firstName: 'E2E', lastName: 'Owner', password: 'E2e-owner-password-1' };
 		if (!cookie) expect((await httpJson('POST', `${base}/rest/owner/setup`, owner)).status).toBe(200);
 		const r = await httpJson('POST', `${base}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
 		expect(r.status).toBe(200);
@@ -497,4 +500,33 @@ const parse = (s: unknown): Json => {
 		// every create the workflows sent either placed an order or met the one placed before
 		expect(wire('/v5/order/create').filter((w) => /^(dca|rb|rg|grid)-/.test(String(w.body.orderLinkId))).every((w) => [0, 110072, 170141].includes(w.retCode))).toBe(true);
 	}, 240_000);
+
+	// ------------------------------------------------------------------------------------- screenshots (optional)
+	(process.env.BYBIT_GALLERY_SHOTS ? test : test.skip)('screenshots: each gallery workflow\'s canvas (BYBIT_GALLERY_SHOTS)', async () => {
+		const dir = path.resolve(REPO, process.env.BYBIT_GALLERY_SHOTS!);
+		fs.mkdirSync(dir, { recursive: true });
+		const browser = await launch();
+		try {
+			const page = await browser.newPage();
+			await page.goto(`${base}/signin`);
+			await page.locator('input[type="email"]').fill(owner.email);
+			await page.locator('input[type="password"]').fill(owner.password);
+			await page.getByTestId('form-submit-button').click();
+			await page.waitForURL((u) => !u.pathname.startsWith('/signin'));
+			const sizes: string[] = [];
+			for (const [id, file] of Object.entries(FILES)) {
+				const tab = await browser.newPage();
+				await tab.goto(`${base}/workflow/${id}`);
+				await tab.getByTestId('canvas-node').first().waitFor();
+				await tab.waitForTimeout(800); // the canvas fits the view after the nodes render
+				const out = path.join(dir, file.replace(/\.json$/, '.png'));
+				sizes.push(`${path.basename(out)} ${Math.round((await shot(tab.getByTestId('canvas-wrapper'), out)) / 1024)} KB`);
+				await tab.close();
+			}
+			// eslint-disable-next-line no-console
+			console.log(`[gallery] screenshots in ${dir}: ${sizes.join(', ')}`);
+		} finally {
+			await browser.close();
+		}
+	}, 180_000);
 });
