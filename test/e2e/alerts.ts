@@ -9,6 +9,9 @@
 import { orderLinkIdFromAlert, parseAlert } from '../../nodes/Bybit/trading/signal';
 import { fillPlaceholders, readmeAlertTemplate, tvTime } from '../harness/tradingView';
 
+/** The secret the README's template sends, which both TradingView examples require out of the box ("change-me"). */
+export const ALERT_SECRET = (JSON.parse(readmeAlertTemplate()) as { secret: string }).secret;
+
 export interface AlertDelivery {
 	title: string;
 	path: '/webhook/bybit-alert' | '/webhook/bybit-signal';

@@ -17,7 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
-import { tradingViewDeliveries } from './alerts';
+import { ALERT_SECRET, tradingViewDeliveries } from './alerts';
 import { BATCH_RERUN_CASES } from './batchRerunCases';
 import { EXECUTE_CASES as BASE_CASES } from './cases';
 import { HTTP_REQUEST_CASES, httpRequestCredentials } from './httpRequestCases';
@@ -253,7 +253,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 
 		(HAS_ACTION ? describe : describe.skip)('webhook -> order (examples/tradingview-alert-to-order.json)', () => {
 			test('the same alert POSTed twice makes exactly one order', async () => {
-				const alert = { id: `e2e-alert-${Date.now()}`, symbol: 'BYBIT:BTCUSDT.P', side: 'buy', usdt: '1300' };
+				const alert = { secret: ALERT_SECRET, id: `e2e-alert-${Date.now()}`, symbol: 'BYBIT:BTCUSDT.P', side: 'buy', usdt: '1300' };
 				const first = await httpJson('POST', `${base}/webhook/bybit-alert`, alert);
 				expect(first.status).toBe(200);
 				const second = await httpJson('POST', `${base}/webhook/bybit-alert`, alert);
@@ -263,6 +263,24 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 				expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy' });
 				expect(Number(mine[0].qty)).toBeGreaterThan(0); // 1300 USDT at the sandbox's last price, rounded down to qtyStep
 				expect(first.json).toMatchObject({ ok: true, orderId: mine[0].orderId });
+			}, 60_000);
+		});
+
+		(HAS_ACTION ? describe : describe.skip)('both TradingView examples refuse an alert without the secret, out of the box', () => {
+			test('no secret or a wrong one: refused (alert to order: 401), nothing sent to /v5/order', async () => {
+				const seen = sandbox.control.requests().length;
+				const run = Date.now();
+				const time = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+				for (const secret of [undefined, 'wrong', '']) {
+					const extra = secret === undefined ? {} : { secret };
+					const alert = await httpJson('POST', `${base}/webhook/bybit-alert`, { ...extra, id: `e2e-nosecret-${run}`, ticker: 'BYBIT:BTCUSDT.P', action: 'buy', contracts: '0.001' });
+					expect({ secret, status: alert.status, ok: alert.json?.ok }).toEqual({ secret, status: 401, ok: false });
+					expect(redact(alert.text)).toBe(alert.text);
+					const signal = await httpJson('POST', `${base}/webhook/bybit-signal`, { ...extra, id: `e2e-nosecret-${run}`, ticker: 'BYBIT:BTCUSDT.P', action: 'buy', contracts: '0.001', market_position: 'long', prev_market_position: 'flat', time });
+					expect({ secret, status: signal.status === 200 ? 200 : 'refused' }).toEqual({ secret, status: 'refused' });
+				}
+				expect(sandbox.control.requests().slice(seen).filter((r) => r.path.startsWith('/v5/order/'))).toEqual([]);
+				expect(sandboxOrders(sandbox.control.getState()).filter((o) => String(o.orderLinkId).includes('nosecret'))).toEqual([]);
 			}, 60_000);
 		});
 
@@ -294,7 +312,7 @@ describeE2E('real n8n 2.41.1 with n8n-nodes-bybit', () => {
 		(HAS_ACTION ? describe : describe.skip)('strategy signal (examples/tradingview-strategy-signal.json)', () => {
 			test('an open signal sent twice opens once; a flat signal closes the position', async () => {
 				const run = Date.now();
-				const open = { id: `e2e-sig-${run}`, ticker: 'BYBIT:SOLUSDT.P', action: 'buy', contracts: '1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString() };
+				const open = { secret: ALERT_SECRET, id: `e2e-sig-${run}`, ticker: 'BYBIT:SOLUSDT.P', action: 'buy', contracts: '1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString() };
 				const first = await httpJson('POST', `${base}/webhook/bybit-signal`, open);
 				expect(first.status).toBe(200);
 				expect(first.json).toMatchObject({ ok: true, intent: 'open', symbol: 'SOLUSDT', orderLinkId: `tv-e2e-sig-${run}` });

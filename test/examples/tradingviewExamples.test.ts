@@ -55,6 +55,9 @@ function readAlert(body: unknown): IDataObject {
 }
 
 const placeOrder = () => nodeOf(ALERT_FILE, 'n8n-nodes-bybit.bybit').parameters;
+/** The secret the README's alert template sends: the placeholder both examples require out of the box. */
+const templateSecret = () => (JSON.parse(template) as { secret: string }).secret;
+const connections = (file: string) => (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', file), 'utf8')) as { connections: Record<string, { main: Array<Array<{ node: string }>> }> }).connections;
 const locatorValue = (p: INodeParameters) => (p.symbol as { value: string }).value;
 
 describe('examples/tradingview-alert-to-order.json: its expressions on alerts TradingView sends', () => {
@@ -84,6 +87,39 @@ describe('examples/tradingview-alert-to-order.json: its expressions on alerts Tr
 		expect(evaluate(p.orderLinkId, { alert: { ...alert } })).toBe(linkId);
 		expect(evaluate(p.orderLinkId, { alert: { ...alert, time: '2026-11-30T13:49:51Z' } })).not.toBe(linkId);
 		expect([evaluate(p.qtyType, { alert }), evaluate(p.qty, { alert }), evaluate(p.side, { alert })]).toEqual(['quote', '100', 'Sell']);
+	});
+});
+
+describe('both TradingView examples refuse an alert without the secret the README template sends', () => {
+	it('the template carries a placeholder secret, and it is the one both examples require', () => {
+		expect(templateSecret()).toBe('change-me');
+		expect(nodeOf(SIGNAL_FILE, 'n8n-nodes-bybit.bybit').parameters.alertSecret).toBe(templateSecret());
+	});
+
+	it('alert to order: "Secret matches?" compares the alert\'s secret with it; only its true output reaches Place order, the false one answers 401', () => {
+		const gate = nodeOf(ALERT_FILE, 'n8n-nodes-base.if');
+		const { conditions, combinator } = gate.parameters.conditions as { conditions: Array<{ leftValue: string; rightValue: string; operator: { type: string; operation: string } }>; combinator: string };
+		expect(combinator).toBe('and');
+		expect(conditions).toHaveLength(1);
+		expect(conditions[0].operator).toEqual({ type: 'string', operation: 'equals' });
+		expect(conditions[0].rightValue).toBe(templateSecret());
+		const secretOf = (alert: IDataObject) => evaluate(conditions[0].leftValue, { alert });
+		expect(secretOf({ secret: templateSecret(), id: 'x' })).toBe(templateSecret());
+		expect(secretOf({ id: 'x' })).toBe('');
+		expect(secretOf({ secret: 'wrong', id: 'x' })).toBe('wrong');
+		// the alert as the Webhook node hands it on, JSON or text, reaches the gate with its secret
+		for (const contentType of ['application/json', 'text/plain'] as const) {
+			expect(secretOf(readAlert(webhookBody(fillPlaceholders(template, {}), contentType)))).toBe(templateSecret());
+		}
+		const c = connections(ALERT_FILE);
+		expect(c['Read alert'].main).toEqual([[expect.objectContaining({ node: gate.name })]]);
+		expect(c[gate.name].main[0]).toEqual([expect.objectContaining({ node: 'Place order' })]);
+		const refuse = example(ALERT_FILE).nodes.find((n) => n.name === c[gate.name].main[1][0].node)!;
+		expect(refuse.type).toBe('n8n-nodes-base.respondToWebhook');
+		expect((refuse.parameters.options as IDataObject).responseCode).toBe(401);
+		// nothing else leads to Place order
+		const into = Object.entries(c).filter(([, out]) => out.main.flat().some((t) => t.node === 'Place order')).map(([from]) => from);
+		expect(into).toEqual([gate.name]);
 	});
 });
 
@@ -137,5 +173,22 @@ describe('the TradingView examples in n8n\'s engine against the sandbox', () => 
 		expect(first).toMatchObject({ intent: 'open', symbol: fill.symbol, orderLinkId: orderLinkIdFromAlert(parseAlert(message)) });
 		expect(again.orderLinkId).toBe(first.orderLinkId);
 		expect(accepted()).toEqual([expect.objectContaining({ symbol: fill.symbol, side: fill.side, qty: fill.values['strategy.order.contracts'], orderLinkId: first.orderLinkId })]);
+	});
+
+	it('strategy signal: an alert without the secret, or with a wrong one, places nothing and sends nothing', async () => {
+		const params = nodeOf(SIGNAL_FILE, 'n8n-nodes-bybit.bybit').parameters;
+		const fill = fills(11)[0];
+		fill.values['strategy.market_position'] = fill.side === 'Buy' ? 'long' : 'short';
+		fill.values['strategy.prev_market_position'] = 'flat';
+		const alert = JSON.parse(fillPlaceholders(template, fill.values)) as IDataObject;
+		const { secret: _secret, ...withoutSecret } = alert;
+		for (const body of [withoutSecret, { ...alert, secret: 'wrong' }, { ...alert, secret: '' }, JSON.stringify({ ...alert, secret: 'Change-Me' })]) {
+			const out = await runInN8n(creds(), params, { items: [{ body }] });
+			expect(out.error?.message).toMatch(/secret does not match/);
+		}
+		expect(sandbox.control.requests().filter((r) => r.path.startsWith('/v5/order/'))).toEqual([]);
+		// the same alert with the secret trades
+		await run(params, { body: alert });
+		expect(accepted()).toHaveLength(1);
 	});
 });
