@@ -10,6 +10,7 @@ import {
 
 import { triggerProperties } from './description';
 import { accountStream } from './account';
+import { checkCatchUpCanPersist } from './host';
 import { searchPublicSymbols } from './listSearch';
 import { marketStream } from './streams';
 
@@ -51,6 +52,7 @@ export class BybitTrigger implements INodeType {
 		}
 		const source = this.getNodeParameter('source') as string;
 		const options = this.getNodeParameter('options', {}) as IDataObject;
+		checkCatchUpCanPersist(this, source, options);
 		const handle = source === 'market' ? await marketStream(this, options) : await accountStream(this, options);
 		return { closeFunction: handle.close };
 	}

@@ -148,6 +148,8 @@ export async function startTrigger(
 			emitted.push(data[0].map((d) => d.json));
 		},
 		emitError: (error: Error) => errors.push(error),
+		// present on n8n 2.x trigger contexts (the Bybit Trigger tells 1.x apart by its absence)
+		saveFailedExecution: (error: Error) => errors.push(error),
 		logger: { warn: () => undefined, info: () => undefined, debug: () => undefined, error: () => undefined },
 		helpers: {
 			returnJsonArray: (data: IDataObject | IDataObject[]) => (Array.isArray(data) ? data : [data]).map((json) => ({ json })),
