@@ -1,5 +1,5 @@
 /**
- * The Bybit node as an AI agent's tool, in a REAL n8n 2.41.1 (with @n8n/n8n-nodes-langchain):
+ * The Bybit node as an AI agent's tool, in a REAL n8n 2.41.1 (and 1.123.x under N8N_VERSION; n8nLine.ts), with @n8n/n8n-nodes-langchain:
  * AI Agent + n8n's OpenAI Chat Model (pointed at a scripted stand-in model, agentModel.ts) + two
  * Bybit tools (agentWorkflow.ts) on a credential capped by Max Order Notional, one `n8n execute`.
  *
@@ -19,6 +19,7 @@ import { ALL_SPECS } from '../../nodes/Bybit/actions/index';
 import * as runtime from '../../scripts/runtime';
 import { startStandInModel, textOf, type ChatRequest, type Exchange, type Reply, type StandInModel } from './agentModel';
 import { AGENT_PROMPT, AGENT_WF_ID, agentWorkflow, CAPPED_CRED_ID, FROM_AI, MAX_NOTIONAL, MODEL_CRED_ID, ORDER_TOOL, TICKER_TOOL } from './agentWorkflow';
+import { REAL_N8N } from './n8nLine';
 import { freePort, HAS_ACTION, REPO, sandboxCredentialData, sandboxOrders, startSandbox, type Json, type Sandbox } from './support';
 
 const SKIP = Boolean(process.env.BYBIT_SKIP_E2E) || !HAS_ACTION;
@@ -54,7 +55,7 @@ function script(request: ChatRequest): Reply {
 	}
 }
 
-describeE2E('real n8n 2.41.1: the Bybit node as an AI Agent tool', () => {
+describeE2E(`${REAL_N8N}: the Bybit node as an AI Agent tool`, () => {
 	let sandbox: Sandbox;
 	let model: StandInModel;
 	let userFolder: string;

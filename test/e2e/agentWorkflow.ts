@@ -5,6 +5,7 @@
  * from `usableAsTool`): a read (market tickers) and an order whose symbol, side and quantity the
  * model fills in through `$fromAI(...)`. Both tools use a credential capped by Max Order Notional.
  */
+import { IS_N8N_1 } from './n8nLine';
 import type { Json } from './support';
 
 export const AGENT_WF_ID = 'e2eAgentBybitTools';
@@ -27,6 +28,12 @@ const bybitCred = { bybitApi: { id: CAPPED_CRED_ID, name: 'Bybit sandbox (agent,
 
 export const AGENT_PROMPT = `Look up BTCUSDT (linear) and buy about 2x ${MAX_NOTIONAL} USDT of it at market; if that is refused, buy what the limits allow.`;
 
+/**
+ * n8n 1.123's AI Agent (v3) fails the whole execution when a tool node throws (2.41 hands the error
+ * to the model): on 1.x the tools continue on error, so a refusal reaches the model as it does on 2.x.
+ */
+const toolOnError = IS_N8N_1 ? { onError: 'continueRegularOutput' } : {};
+
 export function agentWorkflow(): Json {
 	const nodes = [
 		{ id: 'agent-0', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
@@ -34,7 +41,7 @@ export function agentWorkflow(): Json {
 			id: 'agent-1',
 			name: 'AI Agent',
 			type: '@n8n/n8n-nodes-langchain.agent',
-			typeVersion: 3.1,
+			typeVersion: IS_N8N_1 ? 3 : 3.1, // n8n 1.123's AI Agent goes up to 3
 			position: [240, 0],
 			parameters: { promptType: 'define', text: AGENT_PROMPT, options: {} },
 		},
@@ -61,6 +68,7 @@ export function agentWorkflow(): Json {
 				symbol: { __rl: true, mode: 'id', value: fromAi('symbol') },
 			},
 			credentials: bybitCred,
+			...toolOnError,
 		},
 		{
 			id: 'agent-4',
@@ -80,6 +88,7 @@ export function agentWorkflow(): Json {
 				qty: fromAi('qty'),
 			},
 			credentials: bybitCred,
+			...toolOnError,
 		},
 	];
 	const to = (type: string) => ({ [type]: [[{ node: 'AI Agent', type, index: 0 }]] });
