@@ -44,29 +44,42 @@ function requestJson(method, url, body, headers = {}) {
 	});
 }
 
-/** One n8n process with its output kept (and optionally echoed line by line). */
+/**
+ * One n8n process with its output kept (and optionally echoed line by line). Detached (its own
+ * process group), so a Ctrl-C in the terminal reaches only the script that started it, which
+ * stops n8n before Redis and Postgres. `proc.spawn()` starts it again in the same object (the
+ * output is kept: executionsByWorker() still counts what the previous process ran).
+ */
 function startN8nProcess(label, args, env, cwd, echo) {
-	const child = spawn(runtime.nodeBin(), [runtime.n8nBin(), ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-	const proc = { label, child, output: '', exited: new Promise((r) => child.once('exit', (code, signal) => r(code === null ? signal : code))) };
-	let partial = '';
-	const onData = (d) => {
-		proc.output += d;
-		if (proc.output.length > 2_000_000) proc.output = proc.output.slice(-1_000_000);
-		if (!echo) return;
-		partial += d;
-		let i;
-		while ((i = partial.indexOf('\n')) >= 0) {
-			echo(label, partial.slice(0, i));
-			partial = partial.slice(i + 1);
-		}
+	const proc = { label, output: '' };
+	proc.spawn = () => {
+		const child = spawn(runtime.nodeBin(), [runtime.n8nBin(), ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+		proc.child = child;
+		proc.exited = new Promise((r) => child.once('exit', (code, signal) => r(code === null ? signal : code)));
+		let partial = '';
+		const onData = (d) => {
+			proc.output += d;
+			if (proc.output.length > 2_000_000) proc.output = proc.output.slice(-1_000_000);
+			if (!echo) return;
+			partial += d;
+			let i;
+			while ((i = partial.indexOf('\n')) >= 0) {
+				echo(label, partial.slice(0, i));
+				partial = partial.slice(i + 1);
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		return child;
 	};
-	child.stdout.on('data', onData);
-	child.stderr.on('data', onData);
-	proc.waitFor = (text, timeoutMs = 180_000) =>
+	proc.spawn();
+	/** Resolves once `text` appears in the output after `from` (an offset into proc.output). */
+	proc.waitFor = (text, timeoutMs = 180_000, from = 0) =>
 		new Promise((resolve, reject) => {
 			const t0 = Date.now();
+			const child = proc.child;
 			const tick = () => {
-				if (proc.output.includes(text)) return resolve();
+				if (proc.output.indexOf(text, from) >= 0) return resolve();
 				if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`${label} exited before "${text}":\n${proc.output.slice(-3000)}`));
 				if (Date.now() - t0 > timeoutMs) return reject(new Error(`${label}: no "${text}" within ${timeoutMs / 1000} s:\n${proc.output.slice(-3000)}`));
 				setTimeout(tick, 200);
@@ -95,16 +108,103 @@ async function runCli(args, env, what) {
  *   owner        { email, firstName, lastName, password } set up and logged in
  *   env          extra environment for every n8n process
  *   echo         (label, line) => void, to print the processes' output
+ *   restarts     how many times a worker that dies is restarted within restartWindowMs (default 3 in
+ *                10 min; 0: never). Every death and restart is reported through `report`.
+ *   report       (message, event) => void, for worker deaths and restarts (default: stderr).
+ *                event = { type: 'died' | 'restarting' | 'restarted' | 'gave-up' | 'restart-failed' | 'main-died', label, pid, code, signal };
+ *                also kept in stack.events (with the message)
+ *   onMainExit   (event) => void, when the main process dies unexpectedly
+ *   onStack      (stack) => void, called at once with the stack object (its stop() works before start resolves)
  *   redisPort, postgresPort, postgresDir: fixed ports / a kept data folder (start:queue)
  */
 async function startN8nStack(options) {
 	const queue = options.queue !== false;
 	const started = [];
-	const stack = { processes: [], redis: undefined, postgres: undefined };
-	stack.stop = async () => {
+	const stack = { processes: [], redis: undefined, postgres: undefined, events: [], stopping: false };
+	const report = options.report || ((message) => process.stderr.write(`${message}\n`));
+	const maxRestarts = options.restarts === undefined ? 3 : options.restarts;
+	const restartWindowMs = options.restartWindowMs || 10 * 60_000;
+	// n8n main and workers run detached: should this process end without stop(), they go with it.
+	const killAll = () => {
+		for (const c of [...stack.processes.map((p) => p.child), ...started.map((s) => s.child)]) {
+			try {
+				if (c && c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+			} catch {
+				/* gone */
+			}
+		}
+	};
+	process.once('exit', killAll);
+	const stopAll = () => {
+		stack.stopping = true;
+		// n8n main and workers first, and wait for them (the workers finish their jobs, the trigger
+		// closes its sockets), then Redis and Postgres, which n8n needs while it shuts down.
+		// The grace is above n8n's own shutdown timeout (30 s); a main that still waits for an execution
+		// whose worker died (n8n never clears it) is killed then, and said so.
 		const n8ns = [...stack.processes].reverse();
-		await Promise.all(n8ns.map((p) => services.stopProcess(p.child, 'SIGTERM', 20000)));
-		await Promise.all(started.map((s) => s.stop()));
+		const stopN8n = async (p) => {
+			const wasRunning = p.child.exitCode === null && p.child.signalCode === null;
+			await services.stopProcess(p.child, 'SIGTERM', 35000);
+			if (wasRunning && p.child.signalCode === 'SIGKILL') report(`${p.label} (pid ${p.child.pid}) did not stop within 35 s of SIGTERM: killed.`, { type: 'killed', label: p.label, pid: p.child.pid });
+		};
+		return Promise.all(n8ns.map(stopN8n)).then(() => Promise.all(started.map((s) => s.stop())));
+	};
+	let stopped;
+	stack.stop = () => {
+		if (!stopped) stopped = stopAll().then(() => process.removeListener('exit', killAll));
+		return stopped;
+	};
+	const emit = (event, message) => {
+		stack.events.push({ ...event, at: Date.now(), message });
+		report(message, event);
+	};
+	/** Reports a process that dies while the stack is not stopping; restarts workers within the budget. */
+	const supervise = (proc, role, readyText) => {
+		const child = proc.child;
+		child.once('exit', (code, signal) => {
+			if (stack.stopping) return;
+			// whatever the dead process left in its process group (its task runner) goes with it
+			try {
+				process.kill(-child.pid, 'SIGKILL');
+			} catch {
+				/* nothing left */
+			}
+			const how = signal ? `killed by ${signal}` : `exit code ${code}`;
+			const base = { label: proc.label, pid: child.pid, code, signal };
+			if (role === 'main') {
+				emit({ ...base, type: 'main-died' }, `!!! n8n main (pid ${child.pid}) died: ${how}. Webhooks and triggers are down.`);
+				if (options.onMainExit) options.onMainExit(base);
+				return;
+			}
+			const now = Date.now();
+			proc.crashes = (proc.crashes || []).filter((t) => now - t < restartWindowMs);
+			proc.crashes.push(now);
+			const alive = stack.workers.filter((w) => w.child.exitCode === null && w.child.signalCode === null).length;
+			emit({ ...base, type: 'died' }, `!!! ${proc.label} (pid ${child.pid}) died: ${how}. ${alive} of ${stack.workers.length} worker(s) running. An execution it was running is not re-run by n8n (its webhook caller gets a 500): re-send that alert (same id) within Max Alert Age.`);
+			if (proc.crashes.length > maxRestarts) {
+				emit({ ...base, type: 'gave-up' }, `!!! ${proc.label} died ${proc.crashes.length} times within ${Math.round(restartWindowMs / 60000)} min: not restarted again (restart budget ${maxRestarts}). See its output above.`);
+				return;
+			}
+			const delayMs = 1000 * proc.crashes.length;
+			emit({ ...base, type: 'restarting' }, `!!! restarting ${proc.label} in ${delayMs / 1000} s (restart ${proc.crashes.length} of ${maxRestarts} within ${Math.round(restartWindowMs / 60000)} min)...`);
+			setTimeout(() => {
+				if (stack.stopping) return;
+				const from = proc.output.length;
+				proc.output += `\n--- ${proc.label} restarted after it died (${how}) ---\n`;
+				proc.spawn();
+				supervise(proc, role, readyText);
+				proc.waitFor(readyText, 180_000, from).then(
+					() => emit({ ...base, pid: proc.child.pid, type: 'restarted' }, `!!! ${proc.label} restarted: pid ${proc.child.pid}, ready.`),
+					(err) => emit({ ...base, type: 'restart-failed' }, `!!! ${proc.label} did not start again: ${err.message.split('\n')[0]}`),
+				);
+			}, delayMs);
+		});
+	};
+	stack.supervise = supervise;
+	// The caller can stop what has started so far (a Ctrl-C during the start), before this resolves.
+	if (options.onStack) options.onStack(stack);
+	const checkStopping = () => {
+		if (stack.stopping) throw new Error('stopped while starting');
 	};
 	try {
 		await runtime.ensureRuntime();
@@ -115,6 +215,7 @@ async function startN8nStack(options) {
 				services.startPostgres({ port: options.postgresPort, dir: options.postgresDir }),
 			]);
 			started.push(redis, postgres);
+			checkStopping();
 			stack.redis = redis;
 			stack.postgres = postgres;
 			queueEnv = {
@@ -155,14 +256,17 @@ async function startN8nStack(options) {
 		}
 		for (const id of options.publish || []) await runCli(['publish:workflow', `--id=${id}`], mainEnv, `publish:workflow ${id}`);
 
+		checkStopping();
 		const main = startN8nProcess('main', ['start'], mainEnv, mainFolder, options.echo);
 		stack.processes.push(main);
 		await main.waitFor('Editor is now accessible');
 		stack.main = main;
+		supervise(main, 'main', 'Editor is now accessible');
 		stack.workers = [];
 		/** Starts `count` more workers; resolves when they are ready to take jobs. */
 		stack.addWorkers = async (count) => {
 			const added = [];
+			checkStopping();
 			for (let k = 0; k < count; k++) {
 				const label = `worker-${stack.workers.length + 1}`;
 				const f = folder(label);
@@ -173,6 +277,7 @@ async function startN8nStack(options) {
 				added.push(worker);
 			}
 			await Promise.all(added.map((w) => w.waitFor('n8n worker is now ready')));
+			for (const w of added) supervise(w, 'worker', 'n8n worker is now ready');
 		};
 		if (queue) await stack.addWorkers(options.workers === undefined ? 2 : options.workers);
 
@@ -207,6 +312,8 @@ async function startN8nStack(options) {
 		return stack;
 	} catch (err) {
 		await stack.stop().catch(() => undefined);
+		await stopAll().catch(() => undefined); // what started while an early stop() ran
+		process.removeListener('exit', killAll);
 		throw err;
 	}
 }

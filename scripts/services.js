@@ -66,9 +66,13 @@ function waitForPort(port, label, child, timeoutMs = 30000) {
 	});
 }
 
-/** Spawns a server process and keeps the tail of its output for error messages. */
+/**
+ * Spawns a server process and keeps the tail of its output for error messages. Detached (its own
+ * process group): a Ctrl-C in the terminal reaches only the script, which stops n8n first and the
+ * services after, instead of the services dying under n8n at the same moment.
+ */
 function spawnServer(cmd, args, opts) {
-	const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
 	let out = '';
 	const keep = (d) => {
 		out = (out + d).slice(-20000);
@@ -122,15 +126,23 @@ function ensureRedisBinary() {
 	return installed;
 }
 
-/** Starts Redis on 127.0.0.1 (no persistence). Resolves to { port, pid, url, stop() }. */
+/** Starts Redis on 127.0.0.1 (no persistence). Resolves to { port, pid, url, stop() }; stop() removes the temporary folder it made. */
 async function startRedis(options = {}) {
 	const bin = ensureRedisBinary();
 	const port = options.port || (await freePort());
-	const dir = options.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-redis-'));
+	const tempDir = options.dir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-bybit-redis-'));
+	const dir = options.dir || tempDir;
 	fs.mkdirSync(dir, { recursive: true });
+	const removeTemp = () => tempDir && fs.rmSync(tempDir, { recursive: true, force: true });
 	const child = spawnServer(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'], { cwd: dir });
-	await waitForPort(port, 'redis-server', child);
-	return { port, pid: child.pid, host: '127.0.0.1', child, stop: () => stopProcess(child, 'SIGTERM', 5000) };
+	try {
+		await waitForPort(port, 'redis-server', child);
+	} catch (err) {
+		await stopProcess(child, 'SIGTERM', 5000);
+		removeTemp();
+		throw err;
+	}
+	return { port, pid: child.pid, host: '127.0.0.1', child, dir, stop: () => stopProcess(child, 'SIGTERM', 5000).then(removeTemp) };
 }
 
 function postgresBinDir() {
