@@ -199,8 +199,11 @@ async function startSandboxService(port, demo) {
 	return { restUrl, wsUrl: `ws://127.0.0.1:${port}` };
 }
 
-/** The demo credential (environment "custom" -> the sandbox), as n8n import:credentials takes it. */
-function demoCredential(sandbox, demo) {
+/**
+ * The demo credential (environment "custom" -> the sandbox), as n8n import:credentials takes it.
+ * `extra` adds fields, e.g. { processesSharingKey: 3 } for queue mode.
+ */
+function demoCredential(sandbox, demo, extra = {}) {
 	return {
 		id: DEMO_CREDENTIAL_ID,
 		name: DEMO_CREDENTIAL_NAME,
@@ -213,6 +216,7 @@ function demoCredential(sandbox, demo) {
 			apiKey: demo.apiKey,
 			apiSecret: demo.apiSecret,
 			recvWindow: 5000,
+			...extra,
 		},
 	};
 }
@@ -226,6 +230,140 @@ function exampleWorkflows() {
 		.filter((f) => f.endsWith('.json'))
 		.sort()
 		.map((file) => ({ file: path.join(dir, file), workflow: JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) }));
+}
+
+/** The placeholder secret the shipped order-placing examples require (the README's alert template sends it). */
+const EXAMPLE_ALERT_SECRET = 'change-me';
+
+// Node types that talk to nothing but the Bybit credential's host (the sandbox in the demo) or to nothing at all.
+const LOCAL_NODE_TYPES = new Set(
+	['webhook', 'respondToWebhook', 'set', 'if', 'filter', 'switch', 'code', 'noOp', 'stickyNote', 'scheduleTrigger', 'manualTrigger', 'removeDuplicates', 'merge', 'splitOut', 'aggregate', 'sort', 'limit', 'summarize', 'dateTime', 'wait'].map((t) => `n8n-nodes-base.${t}`),
+);
+const isTriggerType = (type) => type !== 'n8n-nodes-base.manualTrigger' && (type === 'n8n-nodes-base.webhook' || /Trigger$/.test(type));
+
+/**
+ * Which examples the demo publishes: those whose every node talks only to the sandbox (or to
+ * nothing) and that have a trigger n8n can publish. Returns one entry per example:
+ *   { id, name, publish, webhooks: [path], reason (why not published), click (what to do instead) }
+ */
+function examplePlan(workflows = exampleWorkflows().map((e) => e.workflow)) {
+	return workflows.map((wf) => {
+		const nodes = wf.nodes || [];
+		const external = nodes.filter((n) => !n.type.startsWith('n8n-nodes-bybit.') && !LOCAL_NODE_TYPES.has(n.type));
+		const triggers = nodes.filter((n) => isTriggerType(n.type));
+		const webhooks = nodes.filter((n) => n.type === 'n8n-nodes-base.webhook').map((n) => String(n.parameters.path));
+		let reason;
+		let click;
+		if (external.length) {
+			const what = external.map((n) => `"${n.name}"`).join(', ');
+			reason = `${what} ${external.length > 1 ? 'talk' : 'talks'} to a service outside the demo`;
+			const url = external.find((n) => n.type === 'n8n-nodes-base.httpRequest');
+			click = `open "${wf.name}", set ${url ? `the URL in "${url.name}"` : `${what}`} to your own, then click ${runtime.N8N_MAJOR >= 2 ? 'Publish' : 'the Active toggle'} (top right)`;
+		} else if (!triggers.length) {
+			reason = 'it has no trigger to publish (run it with Execute workflow)';
+		}
+		return { id: wf.id, name: wf.name, publish: !reason, webhooks, reason, click };
+	});
+}
+
+/**
+ * Publishes (2.x) or activates (1.x) workflows on a running n8n through its REST API, as the
+ * editor's Publish button does: POST /rest/workflows/:id/activate with the current versionId.
+ * Resolves to { [id]: { ok, error? } }.
+ */
+async function publishWorkflows(base, owner, ids) {
+	const { requestJson } = require('./queueStack');
+	const results = {};
+	if (!ids.length) return results;
+	const login = await requestJson('POST', `${base}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+	const cookie = String((login.headers['set-cookie'] || []).find((c) => c.startsWith('n8n-auth=')) || '').split(';')[0];
+	if (login.status !== 200 || !cookie) {
+		for (const id of ids) results[id] = { ok: false, error: `login answered ${login.status}` };
+		return results;
+	}
+	for (const id of ids) {
+		const wf = await requestJson('GET', `${base}/rest/workflows/${id}`, undefined, { cookie });
+		const data = wf.json && wf.json.data;
+		if (wf.status !== 200 || !data) {
+			results[id] = { ok: false, error: `GET answered ${wf.status}` };
+			continue;
+		}
+		if (data.active) {
+			results[id] = { ok: true, already: true };
+			continue;
+		}
+		const r = await requestJson('POST', `${base}/rest/workflows/${id}/activate`, { versionId: data.versionId }, { cookie });
+		results[id] = r.status === 200 ? { ok: true } : { ok: false, error: String((r.json && r.json.message) || r.text).slice(0, 200) };
+	}
+	return results;
+}
+
+/** Whether each workflow is published now: { [id]: boolean } (REST, with the owner's login). */
+async function publishedState(base, owner, ids) {
+	const { requestJson } = require('./queueStack');
+	const login = await requestJson('POST', `${base}/rest/login`, { emailOrLdapLoginId: owner.email, password: owner.password });
+	const cookie = String((login.headers['set-cookie'] || []).find((c) => c.startsWith('n8n-auth=')) || '').split(';')[0];
+	const state = {};
+	for (const id of ids) {
+		const wf = await requestJson('GET', `${base}/rest/workflows/${id}`, undefined, { cookie });
+		state[id] = Boolean(wf.json && wf.json.data && wf.json.data.active);
+	}
+	return state;
+}
+
+/**
+ * Resolves once n8n serves each production webhook path (n8n registers published workflows'
+ * webhooks a few seconds after "Editor is now accessible"; a GET then answers "Did you mean to make
+ * a POST request?"). Resolves to the paths not served within timeoutMs.
+ */
+async function waitForWebhooks(base, paths, timeoutMs = 60_000) {
+	const t0 = Date.now();
+	const missing = [];
+	for (const p of paths) {
+		for (;;) {
+			const r = await get(`${base}/webhook/${p}`);
+			if (r.status !== 404 || /Did you mean to make a/.test(r.body)) break;
+			if (Date.now() - t0 > timeoutMs) {
+				missing.push(p);
+				break;
+			}
+			await new Promise((res) => setTimeout(res, 250));
+		}
+	}
+	return missing;
+}
+
+/**
+ * The banner's lines about the examples: each published webhook's production URL (and the secret
+ * it requires), the other published examples, and for each one left unpublished what to click.
+ * `published` = { [id]: boolean }, `errors` = { [id]: message } for examples that failed to publish,
+ * `stale` = ids whose shipped file changed since the demo imported it (npm start keeps the user's copy).
+ */
+function examplesBannerLines(base, plan, published, errors = {}, stale = new Set()) {
+	const verb = runtime.N8N_MAJOR >= 2 ? 'Publish' : 'the Active toggle';
+	const lines = [];
+	const on = plan.filter((e) => published[e.id]);
+	const off = plan.filter((e) => !published[e.id]);
+	const hooks = on.flatMap((e) => e.webhooks.map((p) => ({ e, url: `${base}/webhook/${p}` })));
+	if (hooks.length) {
+		lines.push(`  Published webhooks (production URLs, answering now):`);
+		for (const h of hooks) lines.push(`    POST ${h.url}   (${h.e.name.replace(/^Bybit example: /, '')})${stale.has(h.e.id) ? ' [your copy predates the current example: it may not check the secret; `npm start -- --reset` re-imports]' : ''}`);
+		lines.push(`  The TradingView examples refuse an alert without "secret": "${EXAMPLE_ALERT_SECRET}" (the README template's`);
+		lines.push(`  placeholder). Set your own: *Alert Secret* in "Trade the signal", the value in "Secret matches?"`);
+		lines.push(`  of the alert-to-order example, and the same in your TradingView alert message.`);
+	}
+	const others = on.filter((e) => !e.webhooks.length);
+	if (others.length) {
+		lines.push('  Also published (schedules and Bybit Triggers; they trade on the sandbox only):');
+		for (const e of others) lines.push(`    ${e.name.replace(/^Bybit example: /, '')}`);
+	}
+	for (const e of off) {
+		if (errors[e.id]) lines.push(`  Not published: "${e.name}": ${errors[e.id]}. Open it and click ${verb} (top right) to see why.`);
+		else if (e.publish) lines.push(`  Not published (you unpublished it): "${e.name}": open it and click ${verb} (top right).`);
+		else if (e.click) lines.push(`  Not published: "${e.name}" (${e.reason}):`, `    ${e.click}.`);
+		else lines.push(`  Not published: "${e.name}": ${e.reason}.`);
+	}
+	return lines;
 }
 
 function banner(lines) {
@@ -250,5 +388,11 @@ module.exports = {
 	startSandboxService,
 	demoCredential,
 	exampleWorkflows,
+	EXAMPLE_ALERT_SECRET,
+	examplePlan,
+	publishWorkflows,
+	publishedState,
+	waitForWebhooks,
+	examplesBannerLines,
 	banner,
 };

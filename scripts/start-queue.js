@@ -7,7 +7,15 @@
  *   each with this package installed, the Bybit sandbox, the demo credential and the examples.
  *
  * The queue demo starts from fresh data every time (Postgres in a temporary folder, removed on
- * Ctrl-C); the single-process `npm start` keeps its data. Ctrl-C stops everything it started, by PID.
+ * Ctrl-C); the single-process `npm start` keeps its data. Ctrl-C stops everything it started, by PID:
+ * n8n main and workers first (waiting for them), then Redis and Postgres (each in its own process
+ * group, so the terminal's Ctrl-C does not reach them before n8n is down), then the sandbox.
+ *
+ * The examples that talk only to the sandbox are published (the banner lists their production
+ * webhook URLs; the one that posts to a chat URL is left for you to set and publish). The demo
+ * credential's Processes Sharing This Key is QUEUE_WORKERS + 1: every worker runs the Bybit node,
+ * and the main process runs the published examples' Bybit Triggers, which catch up over REST with
+ * the same key. A worker that dies is reported and restarted (at most 3 times in 10 minutes).
  *
  * Environment: N8N_PORT (5678), SANDBOX_PORT (8790), QUEUE_WORKERS (2), REDIS_PORT / POSTGRES_PORT
  * (free ports when unset). Flags: --skip-build.
@@ -48,6 +56,9 @@ async function main() {
 	const demoDir = path.join(runtime.cacheRoot(), 'demo');
 	fs.mkdirSync(demoDir, { recursive: true, mode: 0o700 });
 	const demo = demoKit.demoLogin(demoDir); // the same login as `npm start`
+	const owner = { email: demo.email, firstName: 'Demo', lastName: 'Owner', password: demo.password };
+	// Every worker runs the Bybit node; main runs the published examples' Bybit Triggers, whose catch-up uses the key too.
+	const sharing = WORKERS + 1;
 	let stack;
 	demoKit.onStop(async () => {
 		if (stack) await stack.stop();
@@ -72,15 +83,26 @@ async function main() {
 			redisPort: Number(process.env.REDIS_PORT) || undefined,
 			postgresPort: Number(process.env.POSTGRES_PORT) || undefined,
 			postgresDir: pgDir,
-			credentials: [demoKit.demoCredential(sandbox, demo)],
+			credentials: [demoKit.demoCredential(sandbox, demo, { processesSharingKey: sharing })],
 			workflows: demoKit.exampleWorkflows().map((e) => e.workflow),
-			owner: { email: demo.email, firstName: 'Demo', lastName: 'Owner', password: demo.password },
+			owner,
 			env: passthrough,
 			echo: (label, line) => process.stdout.write(`[${label}] ${line}\n`),
+			onStack: (s) => (stack = s),
+			report: loud,
+			onMainExit: () => fail('n8n main died (see above); stopping the demo.'),
 		});
 	} catch (err) {
 		return fail(err.message);
 	}
+
+	const plan = demoKit.examplePlan();
+	say(`publishing the examples that talk only to the sandbox (${plan.filter((e) => e.publish).length} of ${plan.length})...`);
+	const results = await demoKit.publishWorkflows(stack.base, owner, plan.filter((e) => e.publish).map((e) => e.id));
+	const errors = Object.fromEntries(Object.entries(results).filter(([, r]) => !r.ok).map(([id, r]) => [id, r.error]));
+	const published = Object.fromEntries(plan.map((e) => [e.id, Boolean(results[e.id] && results[e.id].ok)]));
+	const missing = await demoKit.waitForWebhooks(stack.base, plan.filter((e) => published[e.id]).flatMap((e) => e.webhooks));
+	for (const p of missing) say(`warning: the webhook ${p} is published but n8n does not serve it yet`);
 
 	demoKit.banner([
 		`  n8n ${runtime.N8N_VERSION} in queue mode with n8n-nodes-bybit is running`,
@@ -92,11 +114,25 @@ async function main() {
 		`  main (webhooks, triggers) pid ${stack.main.child.pid}; workers ${stack.workers.map((w) => `${w.label} pid ${w.child.pid}`).join(', ')}`,
 		`  Redis 127.0.0.1:${stack.redis.port} (pid ${stack.redis.pid}), Postgres 17 127.0.0.1:${stack.postgres.port} (pid ${stack.postgres.pid})`,
 		`  Bybit sandbox: ${sandbox.restUrl} (REST), ${sandbox.wsUrl} (WebSocket)`,
-		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox; examples are in the Overview.`,
-		'  Executions run on the workers: their lines read "Worker started execution N".',
+		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox, Processes Sharing This Key = ${sharing}`,
+		`  (${WORKERS} worker(s) + main, which runs the Bybit Triggers); examples are in the Overview.`,
 		'',
-		'  Ctrl-C stops n8n, the workers, Redis, Postgres and the sandbox.',
+		...demoKit.examplesBannerLines(stack.base, plan, published, errors),
+		'',
+		'  Try it (the same alert twice is one order):',
+		`    curl -X POST ${stack.base}/webhook/bybit-alert -H 'content-type: application/json' \\`,
+		`         -d '{"secret":"${demoKit.EXAMPLE_ALERT_SECRET}","id":"demo-1","ticker":"BYBIT:BTCUSDT.P","action":"buy","contracts":"0.01"}'`,
+		'  Executions run on the workers: their lines read "Worker started execution N". A worker that dies',
+		'  is reported here and restarted (3 times in 10 min at most); re-send an alert it was running.',
+		'',
+		'  Ctrl-C stops n8n and the workers, then Redis, Postgres and the sandbox.',
 	]);
+}
+
+/** Worker deaths and restarts: impossible to miss in the scrolling log. */
+function loud(message) {
+	const bar = '!'.repeat(72);
+	process.stderr.write(`\n${bar}\n[start:queue] ${message}\n${bar}\n\n`);
 }
 
 main().catch((err) => fail(err.stack || err.message));
