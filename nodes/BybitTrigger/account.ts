@@ -11,18 +11,20 @@
  * top-level keys (`orders`, `executions`), as new objects, synchronously just
  * before each emit: what is saved always covers every event emitted so far.
  */
-import { NodeOperationError, sleep, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import { NodeOperationError, type IDataObject, type ITriggerFunctions } from 'n8n-workflow';
 
 import { restOrigin, wsPrivateUrl, type HostSettings } from '../../credentials/common/bybit/endpoints';
 import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
 import { wsAuthArgs } from '../../credentials/common/bybit/signing';
 import { bybitTimestamp } from '../../credentials/common/bybit/clock';
-import { fetchMissed, ledgerOf, type Ledgers } from './catchUp';
+import { CatchUp, ledgerOf, type CatchUpMember, type Ledgers } from './catchUp';
+import { join, type Connection, type ConnectionSpec, type Listener } from './connections';
 import { parseFilters, passes } from './filters';
 import { claim, guardedContext } from './instances';
 import { Ledger, markOf, mergeMarks, SeenSet, type Mark } from './ledger';
 import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
-import { BybitStream, StreamAuthError } from './stream';
+import { StreamAuthError } from './stream';
 import { emitter, fatal, timingsOf, type StreamHandle } from './streams';
 
 /** The node's static data (top-level keys only; `cursors` is the format before 0.2). */
@@ -124,73 +126,48 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 
 	/**
 	 * Catch-ups due: each lost connection (and a restart) holds both floors
-	 * (ledger.ts) until a catch-up that began after it has emitted all it
-	 * fetched. One catch-up runs at a time; a failed one is tried again while
-	 * this instance lives, so what was missed is emitted late, never dropped.
+	 * (ledger.ts) until a catch-up pass that began after it has emitted all it
+	 * fetched. The passes are the connection's (catchUp.ts), shared by every
+	 * trigger on it; a failed one is tried again while this instance lives, so
+	 * what was missed is emitted late, never dropped.
 	 */
 	let holdsTaken = 0;
-	let running = false;
-	let again = false;
 	const holdFloors = () => {
 		if (!catchUp) return;
 		ledgers.order?.hold();
 		ledgers.execution?.hold();
 		holdsTaken++;
 	};
-	const releaseFloors = (n: number) => {
-		for (let i = 0; i < n; i++) {
-			ledgers.order?.release();
-			ledgers.execution?.release();
-		}
-		holdsTaken -= n;
-	};
-	const runCatchUp = async (): Promise<void> => {
-		if (!catchUp || !instance.live) return;
-		if (running) return void (again = true);
-		running = true;
-		try {
-			for (let failures = 0; instance.live; ) {
-				again = false;
-				const covered = holdsTaken;
-				try {
-					const missed = await fetchMissed(rest, events, category ? [category] : CATEGORIES, ledgers, seen);
-					if (!instance.live) return;
-					const items: IDataObject[] = [];
-					for (const m of missed) {
-						const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
-						if (item) items.push(item);
-					}
-					releaseFloors(covered);
-					emit(items);
-					failures = 0;
-					if (!again) return;
-				} catch (error) {
-					// after close a refused request ends the catch-up: nothing to report
-					if (!instance.live) return;
-					failures++;
-					ctx.logger.warn(`Bybit Trigger catch-up failed (attempt ${failures}; trying again): ${(error as Error).message}`);
-					await pauseWhileLive(Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5)));
-				}
+	const member: CatchUpMember = {
+		get live() {
+			return instance.live;
+		},
+		rest,
+		events,
+		categories: category ? [category] : CATEGORIES,
+		ledgers,
+		seen,
+		holds: () => holdsTaken,
+		deliver: (missed, covered) => {
+			const items: IDataObject[] = [];
+			for (const m of missed) {
+				const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
+				if (item) items.push(item);
 			}
-		} finally {
-			running = false;
-		}
-	};
-	const pauseWhileLive = async (ms: number) => {
-		const end = Date.now() + ms;
-		while (instance.live && Date.now() < end) await sleep(Math.min(100, end - Date.now()));
+			for (let i = 0; i < covered; i++) {
+				ledgers.order?.release();
+				ledgers.execution?.release();
+			}
+			holdsTaken -= covered;
+			emit(items);
+		},
+		warn: (message) => ctx.logger.warn(message),
 	};
 
-	const stream: BybitStream = new BybitStream({
-		url: wsPrivateUrl(credentials as HostSettings),
-		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
-		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
-		topics: () => topics,
-		timings: timingsOf(options),
-		health: instance.health,
-		wanted: () => instance.live,
+	const listener: Listener = {
+		topics,
 		onMessage: (msg) => {
-			if (!instance.live) return void stream.close();
+			if (!instance.live) return void leave();
 			const m = msg as unknown as PrivateMessage;
 			const event = eventOfTopic(m.topic);
 			if (raw) {
@@ -209,16 +186,38 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 			emit(items);
 		},
 		onDropped: holdFloors,
-		onReconnected: runCatchUp,
+		onReconnected: () => {
+			if (catchUp && instance.live) catchUps().request(member);
+		},
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
 		},
-	});
+	};
+	const url = wsPrivateUrl(credentials as HostSettings);
+	const spec: ConnectionSpec = {
+		// triggers with the same key on the same host share one connection (manual runs get their own)
+		key: `${url}|${key.apiKey}|${createHash('sha256').update(`${key.signatureMethod}:${key.secret}`).digest('hex')}`,
+		url,
+		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
+		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
+		timings: timingsOf(options),
+		// dcp arms Disconnect-Cancel-All on the connection that subscribed it: such a trigger keeps one of its own,
+		// so that closing it (or losing it) is what Bybit acts on, whatever other triggers still listen
+		shared: ctx.getMode() === 'trigger' && !chosen.includes('dcp'),
+	};
+	let connection: Connection | undefined;
+	const catchUps = () => catchUpOf(connection!);
+	let left = false;
+	const leave = async () => {
+		if (left) return;
+		left = true;
+		await connection?.leave(listener);
+	};
 	// after an n8n restart or a reactivation, what happened meanwhile is due before any live event may move the floors
 	const resuming = ctx.getMode() === 'trigger' && resumed;
 	if (resuming) holdFloors();
 	try {
-		await stream.start();
+		connection = await join(spec, listener);
 	} catch (error) {
 		instance.close({ ledgers });
 		const message = (error as Error).message;
@@ -229,14 +228,21 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	}
 	// After an n8n restart or a reactivation, the ledgers say where we stopped. Not awaited: a slow or
 	// failing catch-up (tried again until it succeeds) must not hold up the activation; its items follow.
-	if (resuming) void runCatchUp();
+	if (resuming && catchUp) catchUps().request(member);
 	// saved by n8n when the activation completes
 	persist();
 	out.release();
 	return {
 		close: async () => {
 			instance.close({ ledgers });
-			await stream.close();
+			await leave();
 		},
 	};
+}
+
+/** The catch-up passes of a connection's triggers: one coordinator per connection. */
+function catchUpOf(connection: Connection): CatchUp {
+	let c = connection.extras.get('catchUp') as CatchUp | undefined;
+	if (!c) connection.extras.set('catchUp', (c = new CatchUp()));
+	return c;
 }

@@ -1,14 +1,19 @@
 /**
  * Catch-up after a reconnect or an n8n restart: fetches the order and
- * execution updates the stream may have missed over REST, from each stream's
- * ledger floor (see ledger.ts) as it stood when the catch-up began (the caller
- * holds the floors there until it has emitted what this returns), and returns
- * those not seen yet, oldest first. Rows are told apart by key, never by a
- * floor that live events may have moved meanwhile. The caller accepts them
- * (de-duplication again, in case the stream delivered one meanwhile) and
- * emits. At most 24 h are looked back.
+ * execution updates the stream may have missed over REST and hands each
+ * trigger those it has not seen, oldest first.
+ *
+ * One catch-up serves every trigger on a connection (`CatchUp`): a pass takes
+ * the triggers due, reads each one's ledger floors (ledger.ts) before any
+ * request (each trigger holds its floors there until it has emitted what the
+ * pass hands it), asks Bybit once per category and stream from the lowest of
+ * those floors, and gives each trigger the rows at or above its own floors,
+ * told apart by key against its own ledger, never by a floor that live
+ * events may have moved meanwhile. So the REST requests after a drop do not
+ * grow with the number of triggers. A failed pass is tried again (1 s
+ * doubling to 30 s) while a trigger due is live. At most 24 h are looked back.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { bybitApiRequestAllItems, type BybitContext } from '../Bybit/transport';
 import type { Ledger, SeenSet } from './ledger';
@@ -35,41 +40,105 @@ export interface MissedEvent {
 	time: number;
 }
 
-/** Fetches order and execution updates from the ledgers' floors, read once before any request, for the categories watched. */
-export async function fetchMissed(
-	ctx: BybitContext,
-	events: AccountEvent[],
-	categories: string[],
-	ledgers: Ledgers,
-	seen: SeenSet,
-): Promise<MissedEvent[]> {
-	const from = {
-		order: ledgers.order && Math.max(Date.now() - MAX_LOOKBACK_MS, ledgers.order.floor),
-		execution: ledgers.execution && Math.max(Date.now() - MAX_LOOKBACK_MS, ledgers.execution.floor),
-	};
-	const missed: MissedEvent[] = [];
-	const fresh = (event: AccountEvent, ledger: Ledger, start: number, entry: IDataObject, time: number) => {
-		const key = dedupeKey(event, entry);
-		return time >= start && key !== undefined && !seen.has(key) && !ledger.has(key);
-	};
-	for (const category of categories) {
-		const orders = ledgers.order;
-		if (events.includes('order') && orders && from.order !== undefined) {
-			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/order/history', qs: { category, startTime: from.order } }, { pageSize: 50 });
-			for (const entry of rows) {
-				const time = Number(entry.updatedTime);
-				if (fresh('order', orders, from.order, entry, time)) missed.push({ event: 'order', topic: 'order', entry: { category, ...entry }, time });
+/** One trigger's side of a catch-up. */
+export interface CatchUpMember {
+	readonly live: boolean;
+	/** This trigger's REST context (refuses once the trigger is closed). */
+	rest: BybitContext;
+	events: AccountEvent[];
+	categories: string[];
+	ledgers: Ledgers;
+	seen: SeenSet;
+	/** Floors held by this trigger now (each lost connection holds them once more). */
+	holds(): number;
+	/** The pass's rows for this trigger; `covered` holds may be released once they are emitted. */
+	deliver(missed: MissedEvent[], covered: number): void;
+	warn(message: string): void;
+}
+
+type Stream = 'order' | 'execution';
+const PATHS: Record<Stream, { path: string; pageSize: number; time: string }> = {
+	order: { path: '/v5/order/history', pageSize: 50, time: 'updatedTime' },
+	execution: { path: '/v5/execution/list', pageSize: 100, time: 'execTime' },
+};
+
+const wants = (m: CatchUpMember, stream: Stream) =>
+	stream === 'order' ? m.events.includes('order') && m.ledgers.order !== undefined : (m.events.includes('execution') || m.events.includes('executionFast')) && m.ledgers.execution !== undefined;
+
+/** Catch-up passes for the triggers of one connection, one at a time. */
+export class CatchUp {
+	private readonly due = new Set<CatchUpMember>();
+	private running = false;
+	/** REST requests sent by passes (tests and benchmarks). */
+	requests = 0;
+
+	/** Marks the trigger due and starts a pass unless one runs (a running pass starts another for it). */
+	request(member: CatchUpMember): void {
+		this.due.add(member);
+		void this.run();
+	}
+
+	private async run(): Promise<void> {
+		if (this.running) return;
+		this.running = true;
+		try {
+			// every trigger a reconnect marks due in the same turn joins the first pass
+			await Promise.resolve();
+			for (let failures = 0; this.due.size; ) {
+				const members = [...this.due].filter((m) => m.live);
+				this.due.clear();
+				if (!members.length) return;
+				const covered = new Map(members.map((m) => [m, m.holds()]));
+				try {
+					const missed = await this.fetch(members);
+					for (const m of members) if (m.live) m.deliver(missed.get(m) ?? [], covered.get(m) ?? 0);
+					failures = 0;
+				} catch (error) {
+					const waiting = members.filter((m) => m.live);
+					if (!waiting.length) continue;
+					failures++;
+					for (const m of waiting) this.due.add(m);
+					waiting[0].warn(`Bybit Trigger catch-up failed (attempt ${failures}; trying again): ${(error as Error).message}`);
+					const until = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+					while (Date.now() < until && [...this.due].some((m) => m.live)) await sleep(Math.min(100, until - Date.now()));
+				}
 			}
-		}
-		const execs = ledgers.execution;
-		if ((events.includes('execution') || events.includes('executionFast')) && execs && from.execution !== undefined) {
-			const event: AccountEvent = events.includes('execution') ? 'execution' : 'executionFast';
-			const rows = await bybitApiRequestAllItems.call(ctx, { method: 'GET', path: '/v5/execution/list', qs: { category, startTime: from.execution } }, { pageSize: 100 });
-			for (const entry of rows) {
-				const time = Number(entry.execTime);
-				if (fresh(event, execs, from.execution, entry, time)) missed.push({ event, topic: event === 'execution' ? 'execution' : 'execution.fast', entry: { category, ...entry }, time });
-			}
+		} finally {
+			this.running = false;
 		}
 	}
-	return missed.sort((a, b) => a.time - b.time);
+
+	/** One request per category and stream, from the lowest floor of the members that want it; rows split by member. */
+	private async fetch(members: CatchUpMember[]): Promise<Map<CatchUpMember, MissedEvent[]>> {
+		const lookback = Date.now() - MAX_LOOKBACK_MS;
+		// each member's floors, read once before any request
+		const from = new Map(members.map((m) => [m, { order: m.ledgers.order && Math.max(lookback, m.ledgers.order.floor), execution: m.ledgers.execution && Math.max(lookback, m.ledgers.execution.floor) }]));
+		const out = new Map<CatchUpMember, MissedEvent[]>(members.map((m) => [m, []]));
+		const categories = [...new Set(members.flatMap((m) => m.categories))];
+		for (const category of categories) {
+			for (const stream of ['order', 'execution'] as const) {
+				const takers = members.filter((m) => m.categories.includes(category) && wants(m, stream));
+				if (!takers.length) continue;
+				const start = Math.min(...takers.map((m) => from.get(m)![stream]!));
+				const rest = takers.find((m) => m.live)?.rest;
+				if (!rest) continue;
+				const { path, pageSize, time } = PATHS[stream];
+				this.requests++;
+				const rows = await bybitApiRequestAllItems.call(rest, { method: 'GET', path, qs: { category, startTime: start } }, { pageSize });
+				for (const m of takers) {
+					const floor = from.get(m)![stream]!;
+					const ledger = m.ledgers[stream]!;
+					const event: AccountEvent = stream === 'order' ? 'order' : m.events.includes('execution') ? 'execution' : 'executionFast';
+					const topic = event === 'executionFast' ? 'execution.fast' : event;
+					for (const entry of rows) {
+						const t = Number(entry[time]);
+						const key = dedupeKey(event, entry);
+						if (t >= floor && key !== undefined && !m.seen.has(key) && !ledger.has(key)) out.get(m)!.push({ event, topic, entry: { category, ...entry }, time: t });
+					}
+				}
+			}
+		}
+		for (const list of out.values()) list.sort((a, b) => a.time - b.time);
+		return out;
+	}
 }

@@ -16,6 +16,7 @@
  */
 import { sleep } from 'n8n-workflow';
 
+import { paceConnect } from './connectPace';
 import { redactSecrets } from '../../credentials/common/bybit/errors';
 import { authArgSecrets } from '../../credentials/common/bybit/signing';
 
@@ -102,6 +103,13 @@ export class BybitStream {
 	/** Whether the current connection delivered a stream message. */
 	private delivered = false;
 	private connectFailures = 0;
+	/** Topics Bybit confirmed on the current connection. */
+	private subscribed = new Set<string>();
+	/** Subscription changes on a live connection, one at a time (a reply names no topic). */
+	private changes: Promise<unknown> = Promise.resolve();
+	private requestNo = 0;
+	/** Secrets of the current connection's authentication, to redact from Bybit's replies. */
+	private secrets: string[] = [];
 
 	constructor(private readonly options: StreamOptions) {
 		this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -159,6 +167,8 @@ export class BybitStream {
 	private async connect(): Promise<void> {
 		this.state = StreamState.Connecting;
 		const generation = ++this.generation;
+		await paceConnect(this.options.url, () => !this.closing);
+		if (this.closing) throw new Error('The stream was closed while connecting');
 		const ws = new WebSocket(this.options.url);
 		this.ws = ws;
 		const opened = await new Promise<boolean>((resolve) => {
@@ -176,37 +186,121 @@ export class BybitStream {
 		const lost = () => new Error('The connection closed while authenticating or subscribing');
 
 		// Bybit's reasons go through the same redaction as REST errors (the key, secret, RSA key and signature sent)
-		let secrets: string[] = [];
-		const reason = (reply: Reply) => redactSecrets(String(reply.ret_msg || 'no reason given'), secrets);
+		this.secrets = [];
+		this.subscribed = new Set();
 		if (this.options.authArgs) {
 			const args = this.options.authArgs();
-			secrets = authArgSecrets(args);
+			this.secrets = authArgSecrets(args);
 			this.send({ req_id: 'auth', op: 'auth', args });
 			const reply = await this.waitFor((r) => r.op === 'auth', this.timings.replyTimeoutMs, gone);
 			if (!reply && gone()) throw lost();
 			if (!reply || reply.success !== true) {
 				ws.close(1000);
 				throw new StreamAuthError(
-					reply ? `Bybit rejected the WebSocket authentication: ${reason(reply)}` : 'Bybit did not answer the WebSocket authentication',
+					reply ? `Bybit rejected the WebSocket authentication: ${this.reason(reply)}` : 'Bybit did not answer the WebSocket authentication',
 				);
 			}
 		}
-		const topics = this.options.topics();
-		const size = this.options.batchSize ?? 100;
-		for (let i = 0; i < topics.length; i += size) {
-			const args = topics.slice(i, i + size);
-			this.send({ req_id: `sub-${i}`, op: 'subscribe', args });
-			const reply = await this.waitFor((r) => r.op === 'subscribe' || r.type === 'COMMAND_RESP', this.timings.replyTimeoutMs, gone);
-			if (!reply && gone()) throw lost();
-			if (reply && reply.success === false) {
+		// until every topic wanted is subscribed (a shared connection's set can grow meanwhile)
+		for (let wanted = this.unsubscribed(); wanted.length; wanted = this.unsubscribed()) {
+			const refused = await this.request('subscribe', wanted, gone);
+			if (refused === 'lost') throw lost();
+			if (refused) {
 				ws.close(1000);
-				throw new Error(`Bybit refused the subscription to ${args.join(', ')}: ${reason(reply)}`);
+				throw new Error(refused);
 			}
 		}
 		if (this.closing || generation !== this.generation) return;
 		if (gone()) throw lost();
 		this.state = StreamState.Connected;
 		void this.heartbeat(generation);
+	}
+
+	private reason(reply: Reply): string {
+		return redactSecrets(String(reply.ret_msg || 'no reason given'), this.secrets);
+	}
+
+	private unsubscribed(): string[] {
+		return this.options.topics().filter((t) => !this.subscribed.has(t));
+	}
+
+	/**
+	 * Sends a subscribe or unsubscribe in batches of `batchSize`; returns
+	 * Bybit's refusal as a message, 'lost' when the socket died meanwhile, or
+	 * undefined when every batch was accepted (or, for unsubscribe, sent).
+	 */
+	private async request(op: 'subscribe' | 'unsubscribe', topics: string[], gone: () => boolean): Promise<string | undefined> {
+		const size = this.options.batchSize ?? 100;
+		for (let i = 0; i < topics.length; i += size) {
+			const args = topics.slice(i, i + size);
+			const id = `${op === 'subscribe' ? 'sub' : 'unsub'}-${++this.requestNo}`;
+			this.send({ req_id: id, op, args });
+			const reply = await this.waitFor(
+				(r) => (r.op === op || r.type === 'COMMAND_RESP') && (r.req_id === undefined || r.req_id === '' || r.req_id === id),
+				this.timings.replyTimeoutMs,
+				gone,
+			);
+			if (!reply && gone()) return 'lost';
+			if (reply && reply.success === false) return `Bybit refused the ${op === 'subscribe' ? 'subscription to' : 'unsubscription from'} ${args.join(', ')}: ${this.reason(reply)}`;
+			for (const t of args) {
+				if (op === 'subscribe') this.subscribed.add(t);
+				else this.subscribed.delete(t);
+			}
+		}
+		return undefined;
+	}
+
+	/**
+	 * Subscribes topics added to `topics()` while the connection is up (a
+	 * shared connection gaining a trigger). Waits while the stream connects;
+	 * throws Bybit's refusal. A connection lost meanwhile subscribes them
+	 * when it is back.
+	 */
+	async subscribe(topics: string[]): Promise<void> {
+		const run = this.changes.then(async () => {
+			while (!this.closing && this.state !== StreamState.Connected) await sleep(SLICE_MS);
+			const ws = this.ws;
+			const fresh = topics.filter((t) => !this.subscribed.has(t));
+			if (this.closing || !ws || !fresh.length) return;
+			const refused = await this.request('subscribe', fresh, () => ws.readyState !== WebSocket.OPEN);
+			if (refused && refused !== 'lost') throw new Error(refused);
+		});
+		this.changes = run.catch(() => undefined);
+		await run;
+	}
+
+	/**
+	 * Unsubscribes and subscribes topics again, acknowledged, so that Bybit
+	 * sends their snapshot anew (a trigger joining a topic others already
+	 * receive the deltas of).
+	 */
+	async refresh(topics: string[]): Promise<void> {
+		const run = this.changes.then(async () => {
+			while (!this.closing && this.state !== StreamState.Connected) await sleep(SLICE_MS);
+			const ws = this.ws;
+			if (this.closing || !ws) return;
+			const gone = () => ws.readyState !== WebSocket.OPEN;
+			await this.request('unsubscribe', topics, gone);
+			const refused = await this.request('subscribe', topics, gone);
+			if (refused && refused !== 'lost') throw new Error(refused);
+		});
+		this.changes = run.catch(() => undefined);
+		await run;
+	}
+
+	/** Unsubscribes topics no longer in `topics()` (the last trigger needing them left). */
+	async unsubscribe(topics: string[]): Promise<void> {
+		const run = this.changes.then(async () => {
+			const ws = this.ws;
+			const gone = topics.filter((t) => this.subscribed.has(t));
+			if (this.closing || !ws || this.state !== StreamState.Connected || !gone.length) {
+				for (const t of topics) this.subscribed.delete(t);
+				return;
+			}
+			await this.request('unsubscribe', gone, () => ws.readyState !== WebSocket.OPEN);
+		});
+		this.changes = run.catch(() => undefined);
+		await run;
 	}
 
 	private onRaw(text: string): void {
@@ -327,8 +421,7 @@ export class BybitStream {
 	}
 
 	/** Unsubscribes and subscribes again, for a fresh snapshot (order book out of sequence). */
-	resubscribe(): void {
-		const args = this.options.topics();
+	resubscribe(args: string[] = this.options.topics()): void {
 		this.send({ req_id: 'resub-u', op: 'unsubscribe', args });
 		this.send({ req_id: 'resub-s', op: 'subscribe', args });
 	}

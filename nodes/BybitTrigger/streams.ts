@@ -12,7 +12,8 @@ import { SYMBOL_ID_REGEX, symbolFromLocator } from '../Bybit/methods/symbolLocat
 import { claim, type Instance } from './instances';
 import { MarketWatcher, topicOf, type MarketEvent } from './market';
 import { NOTICE_EVENTS, NoticeWatcher, noticeStream, noticeTopic, type ContractGroup, type NoticeEvent } from './notices';
-import { BybitStream, type StreamTimings } from './stream';
+import { join, type Connection, type ConnectionSpec, type Listener } from './connections';
+import type { StreamTimings } from './stream';
 
 export interface StreamHandle {
 	close: () => Promise<void>;
@@ -102,27 +103,24 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 	});
 	const raw = options.rawOutput === true;
 	const { instance, out, emit } = publicOutput(ctx);
-	const stream: BybitStream = new BybitStream({
-		url: wsPublicUrl(settings, category),
-		topics: () => [topicOf(watcher.s)],
-		batchSize: 10,
-		timings: timingsOf(options),
-		health: instance.health,
-		wanted: () => instance.live,
+	const topic = topicOf(watcher.s);
+	const url = wsPublicUrl(settings, category);
+	const member = joined(ctx, instance, publicSpec(ctx, url, category, options), {
+		topics: [topic],
 		onMessage: (msg) => {
-			if (!instance.live) return void stream.close();
+			if (!instance.live) return void member.leave();
 			if (raw) return emit([msg as unknown as IDataObject]);
 			emit(watcher.onMessage(msg as never));
 			if (watcher.needsResync) {
 				watcher.needsResync = false;
-				stream.resubscribe();
+				member.connection?.stream.resubscribe([topic]);
 			}
 		},
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
 		},
 	});
-	await startOrClose(ctx, stream, instance);
+	await member.ready;
 	if (event === 'orderbook') {
 		const every = Math.max(1, Number(ctx.getNodeParameter('everySeconds', 10))) * 1000;
 		void (async () => {
@@ -133,7 +131,7 @@ export async function marketStream(ctx: ITriggerFunctions, options: IDataObject)
 			}
 		})();
 	}
-	return served(stream, instance, out);
+	return served(member, instance, out);
 }
 
 /** Insurance pool, price limit, ADL alert and system status streams (notices.ts). */
@@ -156,22 +154,68 @@ async function noticeStreamOf(ctx: ITriggerFunctions, event: NoticeEvent, option
 	const settings = hostSettings(ctx);
 	const raw = options.rawOutput === true;
 	const { instance, out, emit } = publicOutput(ctx);
-	const stream: BybitStream = new BybitStream({
-		url: where.kind === 'status' ? wsStatusUrl(settings) : wsPublicUrl(settings, where.category as StreamCategory),
-		topics: () => [noticeTopic(watcher.s)],
-		timings: timingsOf(options),
-		health: instance.health,
-		wanted: () => instance.live,
+	const url = where.kind === 'status' ? wsStatusUrl(settings) : wsPublicUrl(settings, where.category as StreamCategory);
+	const member = joined(ctx, instance, publicSpec(ctx, url, where.kind === 'status' ? undefined : (where.category as StreamCategory), options), {
+		topics: [noticeTopic(watcher.s)],
 		onMessage: (msg) => {
-			if (!instance.live) return void stream.close();
+			if (!instance.live) return void member.leave();
 			emit(raw ? [msg as unknown as IDataObject] : watcher.onMessage(msg));
 		},
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
 		},
 	});
-	await startOrClose(ctx, stream, instance);
-	return served(stream, instance, out);
+	await member.ready;
+	return served(member, instance, out);
+}
+
+/**
+ * A public connection: one per host and category for all active triggers
+ * (manual runs get their own), within Bybit's public argument limits:
+ * 21,000 characters of topics per connection, 2,000 topics for options,
+ * 10 topics per subscribe request (spot's limit, used for all).
+ */
+function publicSpec(ctx: ITriggerFunctions, url: string, category: StreamCategory | undefined, options: IDataObject): ConnectionSpec {
+	return {
+		key: url,
+		url,
+		batchSize: 10,
+		maxArgsChars: 21_000,
+		maxArgs: category === 'option' ? 2_000 : undefined,
+		snapshots: (topic) => topic.startsWith('tickers.') || topic.startsWith('orderbook.'),
+		timings: timingsOf(options),
+		shared: ctx.getMode() === 'trigger',
+	};
+}
+
+interface Membership {
+	/** Settles once the trigger is connected and subscribed; fails activation with Bybit's reason. */
+	ready: Promise<void>;
+	connection?: Connection;
+	leave(): Promise<void>;
+}
+
+/** Joins a connection for a trigger; a failed join closes the instance and fails activation with the reason. */
+function joined(ctx: ITriggerFunctions, instance: { close(): void }, spec: ConnectionSpec, listener: Listener): Membership {
+	let left = false;
+	const member: Membership = {
+		ready: join(spec, listener).then(
+			(connection) => {
+				member.connection = connection;
+			},
+			(error: Error) => {
+				instance.close();
+				throw new NodeOperationError(ctx.getNode(), error.message);
+			},
+		),
+		leave: async () => {
+			if (left) return;
+			left = true;
+			await member.ready.catch(() => undefined);
+			await member.connection?.leave(listener);
+		},
+	};
+	return member;
 }
 
 /** A public stream's instance (no state carried over) and its emit, which drops items once the instance is no longer live. */
@@ -184,23 +228,13 @@ function publicOutput(ctx: ITriggerFunctions): { instance: Instance<undefined>; 
 	return { instance, out, emit };
 }
 
-/** Connects; a failed start closes the instance and fails activation with the reason. */
-async function startOrClose(ctx: ITriggerFunctions, stream: BybitStream, instance: { close(): void }): Promise<void> {
-	try {
-		await stream.start();
-	} catch (error) {
-		instance.close();
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
-	}
-}
-
 /** Releases the emits held during activation and hands n8n the close function. */
-function served(stream: BybitStream, instance: { close(): void }, out: Emitter): StreamHandle {
+function served(member: Membership, instance: { close(): void }, out: Emitter): StreamHandle {
 	out.release();
 	return {
 		close: async () => {
 			instance.close();
-			await stream.close();
+			await member.leave();
 		},
 	};
 }
