@@ -347,7 +347,8 @@ function examplesBannerLines(base, plan, published, errors = {}, stale = new Set
 	const hooks = on.flatMap((e) => e.webhooks.map((p) => ({ e, url: `${base}/webhook/${p}` })));
 	if (hooks.length) {
 		lines.push(`  Published webhooks (production URLs, answering now):`);
-		for (const h of hooks) lines.push(`    POST ${h.url}   (${h.e.name.replace(/^Bybit example: /, '')})${stale.has(h.e.id) ? ' [your copy predates the current example: it may not check the secret; `npm start -- --reset` re-imports]' : ''}`);
+		for (const h of hooks) lines.push(`    POST ${h.url}   (${h.e.name.replace(/^Bybit example: /, '')})`);
+		for (const h of hooks.filter((x) => stale.has(x.e.id))) lines.push(`    ! your copy of "${h.e.name.replace(/^Bybit example: /, '')}" predates the current example and may not check the secret: \`npm start -- --reset\` re-imports`);
 		lines.push(`  The TradingView examples refuse an alert without "secret": "${EXAMPLE_ALERT_SECRET}" (the README template's`);
 		lines.push(`  placeholder). Set your own: *Alert Secret* in "Trade the signal", the value in "Secret matches?"`);
 		lines.push(`  of the alert-to-order example, and the same in your TradingView alert message.`);

@@ -9,11 +9,14 @@
  *   3. start the Bybit sandbox (test/sandbox/cli.ts)
  *   4. import the demo credential (environment "custom" -> sandbox) and examples/*.json
  *   5. start n8n on 127.0.0.1:5678, create the owner account, print URL and login
- *   6. Ctrl-C stops both
+ *   6. publish the examples that talk only to the sandbox (once: one you unpublish stays so) and
+ *      print each published webhook's production URL; say what to click for the others
+ *   7. Ctrl-C stops both
  *
  * Environment: N8N_VERSION (2.41.1), N8N_PORT (5678), SANDBOX_PORT (8790), N8N_RUNNERS_BROKER_PORT (N8N_PORT + 1),
  * N8N_BYBIT_CACHE (cache folder). Flags: --reset (fresh demo n8n data), --skip-build.
  */
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 
@@ -84,16 +87,27 @@ async function main() {
 	if (credImport.code !== 0) return fail(`n8n import:credentials failed:\n${tail(credImport)}`);
 
 	// Import each example once, so later edits in the editor are kept across restarts (--reset re-imports).
+	// imported-examples.json: { id: sha256 of the file imported } (an array of ids before: imported by an earlier version).
 	const importedFile = path.join(demoDir, 'imported-examples.json');
-	const imported = new Set(loadOrCreate(importedFile, () => []));
+	const saved = loadOrCreate(importedFile, () => ({}));
+	const imported = Array.isArray(saved) ? Object.fromEntries(saved.map((id) => [id, ''])) : saved;
+	const changedSinceImport = [];
+	const staleIds = new Set();
 	for (const { file, workflow: wf } of demoKit.exampleWorkflows()) {
-		if (imported.has(wf.id)) continue;
+		const hash = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+		if (wf.id in imported) {
+			if (imported[wf.id] !== hash) {
+				changedSinceImport.push(wf.name);
+				staleIds.add(wf.id);
+			}
+			continue;
+		}
 		say(`importing example workflow "${wf.name}"...`);
 		const r = await runtime.runN8n(['import:workflow', `--input=${file}`], env);
 		if (r.code !== 0) return fail(`n8n import:workflow ${path.basename(file)} failed:\n${tail(r)}`);
-		imported.add(wf.id);
+		imported[wf.id] = hash;
 	}
-	fs.writeFileSync(importedFile, JSON.stringify([...imported], null, 2) + '\n');
+	fs.writeFileSync(importedFile, JSON.stringify(imported, null, 2) + '\n');
 
 	// -- 5. n8n
 	say(`starting n8n on http://127.0.0.1:${N8N_PORT} ...`);
@@ -113,6 +127,23 @@ async function main() {
 		say(`note: owner setup answered HTTP ${setup.status}: ${setup.body.slice(0, 200)}`);
 	}
 
+	// Publish each example that talks only to the sandbox, once per demo folder (one you unpublish stays unpublished).
+	const plan = demoKit.examplePlan();
+	const publishedFile = path.join(demoDir, 'published-examples.json');
+	const publishedOnce = new Set(loadOrCreate(publishedFile, () => []));
+	const toPublish = plan.filter((e) => e.publish && !publishedOnce.has(e.id)).map((e) => e.id);
+	if (toPublish.length) say(`${runtime.N8N_MAJOR >= 2 ? 'publishing' : 'activating'} the examples that talk only to the sandbox (${toPublish.length})...`);
+	const results = await demoKit.publishWorkflows(base, demo, toPublish);
+	const errors = {};
+	for (const [id, r] of Object.entries(results)) {
+		if (r.ok) publishedOnce.add(id);
+		else errors[id] = r.error;
+	}
+	fs.writeFileSync(publishedFile, JSON.stringify([...publishedOnce], null, 2) + '\n');
+	const published = await demoKit.publishedState(base, demo, plan.map((e) => e.id));
+	const missing = await demoKit.waitForWebhooks(base, plan.filter((e) => published[e.id]).flatMap((e) => e.webhooks));
+	for (const p of missing) say(`warning: the webhook ${p} is published but n8n does not serve it yet`);
+
 	demoKit.banner([
 		`  n8n ${runtime.N8N_VERSION} with n8n-nodes-bybit is running`,
 		'',
@@ -122,9 +153,15 @@ async function main() {
 		'',
 		`  Bybit sandbox: ${restUrl} (REST), ${wsUrl} (WebSocket)`,
 		`  Credential "${demoKit.DEMO_CREDENTIAL_NAME}" points at the sandbox; examples are in the Overview.`,
-		`  ${runtime.N8N_MAJOR >= 2 ? 'Publish' : 'Activate'} "TradingView alert to order", then try:`,
+		'',
+		...demoKit.examplesBannerLines(base, plan, published, errors, staleIds),
+		...(changedSinceImport.length
+			? [`  Changed since your demo imported them (your copies are kept; \`npm start -- --reset\` re-imports):`, ...changedSinceImport.map((n) => `    ${n.replace(/^Bybit example: /, '')}`)]
+			: []),
+		'',
+		'  Try it (the same alert twice is one order):',
 		`    curl -X POST ${base}/webhook/bybit-alert -H 'content-type: application/json' \\`,
-		`         -d '{"id":"demo-1","ticker":"BYBIT:BTCUSDT.P","action":"buy","contracts":"0.01"}'`,
+		`         -d '{"secret":"${demoKit.EXAMPLE_ALERT_SECRET}","id":"demo-1","ticker":"BYBIT:BTCUSDT.P","action":"buy","contracts":"0.01"}'`,
 		'',
 		'  Ctrl-C stops n8n and the sandbox. `npm start -- --reset` starts from fresh demo data.',
 	]);
