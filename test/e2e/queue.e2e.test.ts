@@ -5,6 +5,8 @@
  * - the seed's calls, as a webhook workflow, run on a worker and leave the sandbox as expected
  * - 20 concurrent deliveries of one TradingView alert to the production webhook: one order
  * - the Bybit Trigger on the main process: each sandbox fill runs once, on a worker
+ * - a worker killed (SIGKILL) while its create waits for Bybit's answer: the stack reports it and
+ *   restarts the worker; n8n does not re-run the job, and re-sending the same alert makes exactly one order
  *
  * Set BYBIT_SKIP_E2E=1 (or BYBIT_SKIP_QUEUE_E2E=1) to skip it.
  */
@@ -14,6 +16,7 @@ import type * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
+import { ALERT_SECRET } from './alerts';
 import { EXECUTE_CASES } from './cases';
 import { CRED_ID, EXAMPLE_CRED_ID, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, sandboxCredentialData, sandboxOrder, sandboxOrders, startSandbox, waitFor, type Json, type NodeOutputs, type Sandbox, type Workflow } from './support';
 
@@ -25,12 +28,22 @@ const { startQueueStack } = require('../../scripts/queueStack') as {
 interface N8nProcess {
 	label: string;
 	output: string;
+	child: { pid: number };
+}
+interface StackEvent {
+	type: string;
+	label: string;
+	pid: number;
+	code: number | null;
+	signal: string | null;
+	message: string;
 }
 interface QueueStack {
 	base: string;
 	cookie: string;
 	main: N8nProcess;
 	workers: N8nProcess[];
+	events: StackEvent[];
 	executionsByWorker(): Record<string, string[]>;
 	waitForWebhooks(paths: string[]): Promise<void>;
 	stop(): Promise<void>;
@@ -98,6 +111,7 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 			workflows: [seed, loadExample('tradingview-strategy-signal.json'), fills],
 			publish: [SEED_WF, SIGNAL_WF, FILLS_WF],
 			owner: { email: 'queue@n8n-nodes-bybit.local', firstName: 'Queue', lastName: 'Owner', password: 'Queue-owner-password-1' },
+			report: (message: string) => console.log(`[queue] ${message}`), // eslint-disable-line no-console
 		});
 		await stack.waitForWebhooks(['queue-seed', 'bybit-signal']);
 		const key = await httpJson('POST', `${stack.base}/rest/api-keys`, { label: 'queue', expiresAt: null, scopes: ['execution:read', 'execution:list', 'workflow:read', 'workflow:list'] }, { cookie: stack.cookie });
@@ -132,7 +146,7 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 
 	test('20 concurrent deliveries of one TradingView alert to the production webhook make one order', async () => {
 		const id = `q-${Date.now()}`;
-		const alert = { id, ticker: 'BYBIT:ETHUSDT.P', action: 'buy', contracts: '0.1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+		const alert = { secret: ALERT_SECRET, id, ticker: 'BYBIT:ETHUSDT.P', action: 'buy', contracts: '0.1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
 		const answers = await Promise.all(Array.from({ length: 20 }, () => httpJson('POST', `${stack.base}/webhook/bybit-signal`, alert)));
 		expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
 		const mine = sandboxOrders(sandbox.control.getState()).filter((o) => String(o.orderLinkId).startsWith(`tv-${id}`));
@@ -166,4 +180,46 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 		}
 		expect(stack.main.output).not.toContain('Worker started execution');
 	}, 120_000);
+
+	test('a worker killed while its create waits for Bybit: reported and restarted; the same alert re-sent within Max Alert Age makes exactly one order', async () => {
+		const id = `q-crash-${Date.now()}`;
+		const alert = { secret: ALERT_SECRET, id, ticker: 'BYBIT:SOLUSDT.P', action: 'buy', contracts: '1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
+		const mine = () => sandboxOrders(sandbox.control.getState()).filter((o) => String(o.orderLinkId).startsWith(`tv-${id}`));
+		const creates = () => sandbox.control.requests().filter((r) => r.path === '/v5/order/create' && String(r.body ?? '').includes(id));
+		const before = stack.executionsByWorker();
+		// Bybit makes the order at once and its answer is held: the worker is killed while it waits.
+		(sandbox.control.delayNext as (n: number, ms: number, prefix: string) => void)(1, 90_000, '/v5/order/create');
+		const first = httpJson('POST', `${stack.base}/webhook/bybit-signal`, alert, {}, 150_000).then(
+			(r) => r.status,
+			(e: Error) => e.message,
+		);
+		await waitFor('the create on the sandbox (the order exists, its answer held)', () => mine().length === 1, 30_000, 100);
+		const worker = await waitFor('the worker running the execution', () => stack.workers.find((w) => stack.executionsByWorker()[w.label].length > (before[w.label] ?? []).length), 10_000, 100);
+		const pid = worker.child.pid;
+		process.kill(pid, 'SIGKILL');
+		const killedAt = Date.now();
+		const died = await waitFor('the stack to report the dead worker', () => stack.events.find((e) => e.type === 'died' && e.pid === pid), 10_000, 100);
+		expect(died).toMatchObject({ label: worker.label, signal: 'SIGKILL' });
+		expect(died.message).toContain(`${worker.label} (pid ${pid}) died: killed by SIGKILL`);
+
+		// What the README tells the user to do: re-send the same alert (same id, same time) within Max Alert Age.
+		const again = await httpJson('POST', `${stack.base}/webhook/bybit-signal`, alert, {}, 60_000);
+		expect(again.status).toBe(200);
+		expect(again.json).toMatchObject({ ok: true, intent: 'open', symbol: 'SOLUSDT' });
+		expect(mine()).toHaveLength(1);
+		expect(creates().filter((r) => r.retCode === 0)).toHaveLength(1); // the killed worker's; the re-send's create was refused as a duplicate
+		expect(creates().length).toBeGreaterThanOrEqual(2);
+		expect(mine()[0]).toMatchObject({ symbol: 'SOLUSDT', side: 'Buy', orderLinkId: again.json.orderLinkId });
+
+		const restarted = await waitFor('the worker restarted', () => stack.events.find((e) => e.type === 'restarted' && e.label === worker.label), 180_000, 500);
+		expect(restarted.pid).not.toBe(pid);
+		expect(worker.child.pid).toBe(restarted.pid);
+		// n8n does not re-run the job (Bull's stalled count is 0): the first caller gets a 500, about 100 s after the kill.
+		const firstStatus = await first;
+		const waited = Math.round((Date.now() - killedAt) / 1000);
+		expect(firstStatus).toBe(500);
+		expect(mine()).toHaveLength(1);
+		// eslint-disable-next-line no-console
+		console.log(`[queue] killed ${worker.label} (pid ${pid}) mid-order; re-sent alert answered ${again.status}; ${mine().length} order, ${creates().length} create request(s) (${creates().filter((r) => r.retCode === 0).length} accepted); restarted as pid ${restarted.pid}; the first caller got ${firstStatus} ${waited} s after the kill`);
+	}, 360_000);
 });
