@@ -96,6 +96,35 @@ interface Target {
 	path: string;
 }
 
+/** A base URL as parsed once: its origin and path; `plain` when the text is exactly origin + path (so appending a simple path parses as written). */
+interface BaseParts {
+	origin: string;
+	path: string;
+	plain: boolean;
+}
+
+/** Parsed base URLs (one per environment in practice), so a request does not parse its credential's base again. */
+const BASES = new Map<string, BaseParts | null>();
+
+function baseParts(base: string): BaseParts | undefined {
+	let parts = BASES.get(base);
+	if (parts === undefined) {
+		const url = parsedUrl(base);
+		const path = url ? url.pathname.replace(/\/+$/, '') : '';
+		parts = url ? { origin: url.origin, path, plain: !url.username && !url.password && !url.search && !url.hash && base === url.origin + path } : null;
+		if (BASES.size >= 32) BASES.clear();
+		BASES.set(base, parts);
+	}
+	return parts ?? undefined;
+}
+
+/**
+ * A relative path the URL parser keeps exactly as written (segments of letters, digits, "_" and "-":
+ * nothing it decodes, encodes, or resolves like "." and ".."), then an optional query, which cannot
+ * move the origin or the path.
+ */
+const SIMPLE_PATH = /^((?:\/[A-Za-z0-9_-]+)+)(?:\?[^#]*)?$/;
+
 /** The absolute URL, checked to be on the credential's host: a signature sent elsewhere could be replayed on Bybit. */
 function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions & LegacyOptions): Target {
 	const raw = options.url ?? (options.uri === undefined ? undefined : String(options.uri));
@@ -103,11 +132,14 @@ function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions
 	const base = restBaseUrl(credentials);
 	if (!base) throw new BybitCredentialError('The Bybit credential\'s Environment is Custom but it has no Base URL. Set the Base URL.');
 	const root = (options.baseURL ? options.baseURL.replace(/\/+$/, '') : '') || base;
+	const expected = baseParts(base);
+	// the usual case (the node's own requests): a simple path on the credential's own base is on its host by construction
+	const simple = root === base && expected?.plain ? SIMPLE_PATH.exec(raw) : null;
+	if (simple) return { url: `${base}${raw}`, path: simple[1] };
 	const url = isAbsolute(raw) ? raw : `${root}${raw.startsWith('/') ? '' : '/'}${raw}`;
 	const target = parsedUrl(url);
-	const expected = parsedUrl(base);
 	if (!target || !expected) throw new BybitCredentialError(`The Bybit request URL "${url.split('?')[0]}" is not a valid URL.`);
-	const basePath = expected.pathname.replace(/\/+$/, '');
+	const basePath = expected.path;
 	if (target.origin !== expected.origin || target.username || target.password || !(target.pathname === basePath || target.pathname.startsWith(`${basePath}/`))) {
 		throw new BybitCredentialError(
 			`This Bybit credential only signs requests to ${base} (its Environment), not to ${target.origin}${target.pathname}. Use a path such as /v5/market/time, or change the credential's Environment.`,
@@ -117,14 +149,14 @@ function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions
 }
 
 /**
- * The query as the safety limits check it. A name given twice is refused on a
- * write path: this object keeps the last value, a server's parser may take the
+ * The query of a write as the safety limits check it. A name given twice is
+ * refused: this object keeps the last value, a server's parser may take the
  * first (Go's url.Values.Get does).
  */
-function queryObject(query: string, write: boolean): IDataObject {
+function queryObject(query: string): IDataObject {
 	const out: IDataObject = {};
 	for (const [k, v] of new URLSearchParams(query)) {
-		if (write && Object.prototype.hasOwnProperty.call(out, k)) {
+		if (Object.prototype.hasOwnProperty.call(out, k)) {
 			throw new BybitCredentialError(`The query parameter "${k.slice(0, 40)}" is given twice; Bybit may read either value, so the credential's safety limits cannot check it. Give it once.`);
 		}
 		out[k] = v;
@@ -188,7 +220,8 @@ export function signBybitRequest(
 		delete signed.formData;
 		const q = signed.url.indexOf('?');
 		payload = q === -1 ? '' : signed.url.slice(q + 1);
-		checked = queryObject(payload, isWrite(method, target.path));
+		// a read's query is never judged (safetyRefusal passes every read), so it is only parsed for a write
+		checked = isWrite(method, target.path) ? queryObject(payload) : undefined;
 	} else {
 		if (legacy.form !== undefined || legacy.formData !== undefined) {
 			throw new BybitCredentialError('Bybit takes JSON bodies, not form data. Set the body content type to JSON.');

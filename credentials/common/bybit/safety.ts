@@ -50,10 +50,13 @@ export interface GuardrailSettings {
 }
 
 export function guardrailsOf(settings: GuardrailSettings): Guardrails {
-	const symbols = String(settings.allowedSymbols ?? '')
-		.split(/[\s,;]+/)
-		.map((s) => s.trim().toUpperCase())
-		.filter(Boolean);
+	const list = String(settings.allowedSymbols ?? '');
+	const symbols = list
+		? list
+				.split(/[\s,;]+/)
+				.map((s) => s.trim().toUpperCase())
+				.filter(Boolean)
+		: [];
 	const max = Number(settings.maxOrderNotional ?? 0);
 	return {
 		readOnly: settings.readOnly === true,
@@ -123,8 +126,13 @@ const WRITES: Readonly<Record<string, { kind: WriteKind; batch?: true }>> = {
 /** POST endpoints that change nothing (margin impact of a would-be order). */
 const READ_ONLY_POSTS = new Set(['/v5/order/pre-check']);
 
+/** Already in the form normalizePath gives: lower-case segments of [a-z0-9_-], no "%", no empty segment, no trailing slash. */
+const CANONICAL_PATH = /^(?:\/[a-z0-9_-]+)+$/;
+
 /** The path as Bybit would route it, for matching: decoded, single slashes, no trailing slash, lower case. */
 export function normalizePath(path: string): string {
+	// the paths the node sends are already canonical: decoding, collapsing and lower-casing would return them unchanged
+	if (CANONICAL_PATH.test(path)) return path;
 	let p = path;
 	try {
 		p = decodeURIComponent(p);
