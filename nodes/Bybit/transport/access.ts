@@ -128,16 +128,24 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
 	} catch (error) {
 		throw missingCredentialError(ctx, error, itemIndex);
 	}
-	const apiKey = String(credentials.apiKey ?? '').trim();
-	const processes = Math.floor(Number(credentials.processesSharingKey ?? 1));
-	return {
-		origin: restOrigin(credentials),
-		apiKey,
-		guardrails: guardrailsOf(credentials),
-		secrets: credentialSecrets({ ...credentials, apiKey }),
-		processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
-	};
+	let info = keyInfos.get(credentials);
+	if (!info) {
+		const apiKey = String(credentials.apiKey ?? '').trim();
+		const processes = Math.floor(Number(credentials.processesSharingKey ?? 1));
+		info = Object.freeze({
+			origin: restOrigin(credentials),
+			apiKey,
+			guardrails: guardrailsOf(credentials),
+			secrets: Object.freeze(credentialSecrets({ ...credentials, apiKey })) as string[],
+			processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
+		});
+		keyInfos.set(credentials, info);
+	}
+	return info;
 }
+
+/** What keyInfo read from one credential read (readCredentials keeps a read for up to a second): derived once per read, not per request. */
+const keyInfos = new WeakMap<object, KeyInfo>();
 
 /** Refuses, before sending, what cannot go to Bybit without a credential (anything but a public market read). */
 export function checkUnsigned(ctx: BybitContext, key: KeyInfo, req: BybitRequest): void {

@@ -9,7 +9,7 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { isWrite, lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
 import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
 import { recallQuote } from '../trading/convertQuotes';
 import { keyInfo, keyScope } from './access';
@@ -71,6 +71,8 @@ export async function enforceGuardrails(ctx: BybitContext, guardrails: Guardrail
 	// refusals that need no market data come first (the body's keys, the allow-list): nothing is looked up for them
 	const early = safetyRefusal(guardrails, request, undefined, true);
 	if (early) throw refuse(early);
+	// a read needs no market facts: safetyRefusal passes every read, with or without them (the signer still judges it)
+	if (!isWrite(req.method, req.path)) return { at: Date.now(), tickers: {}, orders: {} };
 	const facts = await marketFacts(ctx, guardrails, req, get);
 	const refusal = safetyRefusal(guardrails, request, facts);
 	if (refusal) throw refuse(refusal);

@@ -225,8 +225,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		const canRetry = attempt < MAX_ATTEMPTS;
 		// prices older than half their validity are looked up again (and the order re-checked) before sending
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
-		const reservation = await acquire(bucket, documented, req.weight, key.processes);
-		const ticket = await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation));
+		// market data has no per-key limit (only the IP budget below): nothing to reserve, nothing to wait for
+		const reservation = documented ? await acquire(bucket, documented, req.weight, key.processes) : undefined;
+		// a free slot is taken at once; otherwise wait in line
+		const ticket = ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,

@@ -88,10 +88,16 @@ export class RequestBudget {
 		return this.queue.length;
 	}
 
+	/** A slot now when there is room and nobody is queued (the fast path of acquire), else undefined. */
+	tryAcquire(now = this.clock.now()): BudgetTicket | undefined {
+		return this.queue.length === 0 && this.inWindow(now) < this.limit ? this.admit() : undefined;
+	}
+
 	/** Waits (in arrival order) for a slot; the fast path, with room and nobody queued, does not wait. */
 	acquire(): Promise<BudgetTicket> {
 		const now = this.clock.now();
-		if (this.queue.length === 0 && this.inWindow(now) < this.limit) return Promise.resolve(this.admit());
+		const free = this.tryAcquire(now);
+		if (free) return Promise.resolve(free);
 		const wait = this.estimateWait(now);
 		if (wait > this.maxWaitMs) return Promise.reject(new BudgetExhaustedError(wait, this.queue.length, this.limit, this.windowMs));
 		return new Promise<BudgetTicket>((resolve, reject) => {

@@ -83,11 +83,20 @@ export function shareFor(limit: number, processes = 1): Share {
 	return { limit: shareOf(limit, n), windowMs: WINDOW_MS, bonusEveryMs: rest ? Math.ceil((WINDOW_MS * n) / rest) : undefined };
 }
 
+/** documentedLimit's answers by path: a request matches the table once per path, not once per send. */
+const LIMIT_ROWS = new Map<string, readonly [number, number?] | null>();
+
 export function documentedLimit(path: string, category?: string): number | undefined {
-	for (const [pattern, limit, spotLimit] of DOCUMENTED_LIMITS) {
-		if (pattern.test(path)) return category === 'spot' && spotLimit ? spotLimit : limit;
+	let row = LIMIT_ROWS.get(path);
+	if (row === undefined) {
+		const found = DOCUMENTED_LIMITS.find(([pattern]) => pattern.test(path));
+		row = found ? [found[1], found[2]] : null;
+		if (LIMIT_ROWS.size >= 512) LIMIT_ROWS.clear();
+		LIMIT_ROWS.set(path, row);
 	}
-	return undefined; // market data: only the IP limit applies
+	if (!row) return undefined; // market data: only the IP limit applies
+	const [limit, spotLimit] = row;
+	return category === 'spot' && spotLimit ? spotLimit : limit;
 }
 
 interface Bucket {
