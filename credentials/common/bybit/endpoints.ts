@@ -19,12 +19,51 @@ export const ENVIRONMENTS = {
 
 export type PresetEnvironment = keyof typeof ENVIRONMENTS;
 
+/**
+ * Where a printable ASCII character sorts in localeCompare's first pass: spaces, then punctuation
+ * and symbols, then digits, then letters (case aside); within digits and letters by code, which is
+ * their order. Undefined: not printable ASCII.
+ */
+function rankOf(code: number): { group: number; code: number } | undefined {
+	if (code >= 65 && code <= 90) return { group: 3, code: code + 32 };
+	if (code >= 97 && code <= 122) return { group: 3, code };
+	if (code >= 48 && code <= 57) return { group: 2, code };
+	if (code === 32) return { group: 0, code };
+	return code > 32 && code < 127 ? { group: 1, code } : undefined;
+}
+
+/**
+ * Orders display names as `a.localeCompare(b)` does, deciding by itself for printable ASCII names
+ * that differ beyond case: at the first such difference, spaces < punctuation and symbols < digits
+ * < letters, digits and letters by code; a name before its own continuation. What it cannot tell
+ * (two punctuation marks, names equal but for case, other characters) is left to localeCompare.
+ * Description options are sorted while n8n loads the node, and a first localeCompare costs a few
+ * milliseconds there (the collator is set up), which names like ours never need.
+ */
+export function compareNames(a: string, b: string): number {
+	const n = Math.min(a.length, b.length);
+	for (let i = 0; i < n; i++) {
+		const x = a.charCodeAt(i);
+		const y = b.charCodeAt(i);
+		if (x === y) continue;
+		const rx = rankOf(x);
+		const ry = rankOf(y);
+		if (!rx || !ry || (rx.group === 1 && ry.group === 1)) return a.localeCompare(b);
+		if (rx.group !== ry.group) return rx.group - ry.group;
+		if (rx.code !== ry.code) return rx.code - ry.code;
+	}
+	if (a.length === b.length) return a === b ? 0 : a.localeCompare(b);
+	// one is the other's start: a printable character next makes the longer one sort after, whatever follows
+	const longer = a.length > b.length ? a : b;
+	return rankOf(longer.charCodeAt(n)) ? a.length - b.length : a.localeCompare(b);
+}
+
 /** The environments as n8n options (credential and node), sorted by name, Custom included. */
 export function environmentOptions(): Array<{ name: string; value: string }> {
 	return [
 		...Object.entries(ENVIRONMENTS).map(([value, env]) => ({ name: env.name, value })),
 		{ name: 'Custom (Sandbox or Proxy)', value: 'custom' },
-	].sort((a, b) => a.name.localeCompare(b.name));
+	].sort((a, b) => compareNames(a.name, b.name));
 }
 export type Environment = PresetEnvironment | 'custom';
 

@@ -10,6 +10,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { compareNames } from '../../../credentials/common/bybit/endpoints';
 import { symbolFromLocator } from '../methods/symbolLocator';
 import { bybitApiRequest, bybitApiRequestAllItems, rowsOf } from '../transport';
 import { writeOnce } from '../trading/writeOnce';
@@ -47,7 +48,7 @@ export function buildProperties(specs: readonly OperationSpec[], common: readonl
 			// credential signs requests unless the last option already has that name (load-nodes-and-credentials.ts)
 			options: resources
 				.map((r) => ({ name: RESOURCE_NAMES[r], value: r }))
-				.sort((a, b) => Number(a.value === 'custom') - Number(b.value === 'custom') || a.name.localeCompare(b.name)),
+				.sort((a, b) => Number(a.value === 'custom') - Number(b.value === 'custom') || compareNames(a.name, b.name)),
 			default: 'market',
 		},
 	];
@@ -62,7 +63,7 @@ export function buildProperties(specs: readonly OperationSpec[], common: readonl
 				displayOptions: { show: { resource: [resource] } },
 				options: ops
 					.map((s) => ({ name: s.name, value: s.operation, action: s.action, description: s.description, ...(s.builderHint ? { builderHint: { propertyHint: s.builderHint } } : {}) }))
-					.sort((a, b) => a.name.localeCompare(b.name)),
+					.sort((a, b) => compareNames(a.name, b.name)),
 				default: ops[0].operation,
 			},
 		);

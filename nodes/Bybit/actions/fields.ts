@@ -4,6 +4,7 @@
  */
 import type { INodeProperties, INodePropertyMode, INodePropertyOptions } from 'n8n-workflow';
 
+import { compareNames } from '../../../credentials/common/bybit/endpoints';
 import { symbolLocator } from '../methods/symbolLocator';
 
 export type Category = 'spot' | 'linear' | 'inverse' | 'option';
@@ -107,7 +108,7 @@ export function choice(
 	description: string,
 	required = false,
 ): INodeProperties {
-	const options: INodePropertyOptions[] = values.map(([n, value]) => ({ name: n, value })).sort((a, b) => a.name.localeCompare(b.name));
+	const options: INodePropertyOptions[] = values.map(([n, value]) => ({ name: n, value })).sort((a, b) => compareNames(a.name, b.name));
 	return { displayName, name, type: 'options', options, default: def, required, description };
 }
 
@@ -131,7 +132,7 @@ export function additional(fields: INodeProperties[]): INodeProperties {
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: [...fields].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: [...fields].sort((a, b) => compareNames(a.displayName, b.displayName)),
 	};
 }
 
