@@ -7,7 +7,8 @@
  *      right secret -> "Connection tested successfully"
  *   2. node panel: find "Bybit", add "Place an order", pick the symbol from the searchable list,
  *      Execute step -> the order in the output panel and in the sandbox
- *   3. examples/tradingview-alert-to-order.json: Execute workflow, POST to its test webhook -> one order
+ *   3. examples/tradingview-alert-to-order.json: Execute workflow, POST an alert with the example's
+ *      secret to its test webhook -> one order (webhook, Read alert, Secret matches?, Place order, Respond)
  *   4. examples/fills-to-chat.json: the Bybit Trigger's output when listening; published, a fill in
  *      the sandbox -> a successful execution in the executions list (and the chat message)
  *
@@ -21,6 +22,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Locator, Page } from 'playwright-core';
 
+import { ALERT_SECRET } from '../e2e/alerts';
 import { bybitRest, HAS_ACTION, HAS_TRIGGER, httpJson, loadExample, REPO, sandboxOrders, waitFor, type Json, type Sandbox as E2ESandbox } from '../e2e/support';
 import { launch, missingChromium, responseOf, shot, shotsDir, type Browser } from './browser';
 import { OWNER, startStack, type Stack } from './stack';
@@ -217,11 +219,11 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 			const run = await responseOf(page, 'POST', /^\/rest\/workflows\/[^/]+\/run$/, () => page.getByTestId('execute-workflow-button').click());
 			expect(((await run.json()) as { data: Json }).data).toMatchObject({ waitingForWebhook: true });
 
-			const alert = { id: `ui-alert-${Date.now()}`, ticker: 'BYBIT:BTCUSDT.P', action: 'buy', contracts: '0.01' };
+			const alert = { secret: ALERT_SECRET, id: `ui-alert-${Date.now()}`, ticker: 'BYBIT:BTCUSDT.P', action: 'buy', contracts: '0.01' };
 			const res = await httpJson('POST', `${stack.base}/webhook-test/bybit-alert`, alert);
 			expect(res.status).toBe(200);
 			expect(res.json).toMatchObject({ ok: true, orderLinkId: `tv-${alert.id}` });
-			await waitFor('every node of the run marked successful', async () => ((await page.getByTestId('canvas-node-status-success').count()) === 4 && (await page.getByTestId('edge-label').filter({ hasText: '1 item' }).count()) === 3 ? true : undefined), 30_000, 100);
+			await waitFor('every node of the run marked successful', async () => ((await page.getByTestId('canvas-node-status-success').count()) === 5 && (await page.getByTestId('edge-label').filter({ hasText: '1 item' }).count()) === 4 ? true : undefined), 30_000, 100);
 			const mine = sandboxOrders(stack.sandbox.control.getState()).filter((o) => o.orderLinkId === `tv-${alert.id}`);
 			expect(mine).toHaveLength(1);
 			expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy', orderId: res.json.orderId });
