@@ -15,6 +15,7 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P5 footprint', () => import('./p5-footprint')],
 	['P6 queue mode', () => import('./p6-queue')],
 	['P7 alert latency', () => import('./p7-alert-latency')],
+	['P8 shared connections', () => import('./p8-shared-connections')],
 ];
 
 async function main(): Promise<void> {

@@ -19,16 +19,19 @@
  *   `MAX_LEDGER_KEYS` keys, and only when no catch-up is outstanding, the
  *   oldest timestamps (older than `high`) are forgotten and the floor rises
  *   above them: exact for up to 2,000 events of one stream within 5 s.
- *   Persisted size: outside a catch-up at most 2,000 keys a stream (or the
- *   keys of the newest millisecond, if more share it); an execution key
+ *   Persisted size: outside a catch-up at most 2,250 keys a stream (2,000,
+ *   and 250 added before the next trim; or the keys of the newest
+ *   millisecond and 250, if more than 2,000 share it); an execution key
  *   (`x:` + execId) takes about 55 bytes of JSON with its time, an order key
- *   (`o:orderId:updatedTime:status`) at most about 95: at most about 110 KB +
- *   190 KB, typically a few hundred bytes (only the events of the last 5 s
+ *   (`o:orderId:updatedTime:status`) at most about 95: at most about 125 KB +
+ *   215 KB, typically a few hundred bytes (only the events of the last 5 s
  *   are kept). While a catch-up is outstanding the keys since its floor are
  *   kept as well.
  */
 export const OVERLAP_MS = 5_000;
 export const MAX_LEDGER_KEYS = 2_000;
+/** Keys added beyond the bound before the next trim (a trim sorts the keys). */
+export const TRIM_SLACK = 250;
 const MAX_SEEN = 50_000;
 
 export class SeenSet {
@@ -172,14 +175,21 @@ export class Ledger {
 				this.oldest = oldest;
 			}
 		}
-		// trimming again only once another eighth has been added keeps a long sweep linear
-		if (crowded || this.keys.size <= MAX_LEDGER_KEYS) this.crowdLimit = Math.max(MAX_LEDGER_KEYS, Math.ceil(this.keys.size * 1.125));
+		// trimming again only once another TRIM_SLACK keys have been added keeps a long sweep linear
+		if (crowded || this.keys.size <= MAX_LEDGER_KEYS) this.crowdLimit = Math.max(MAX_LEDGER_KEYS, this.keys.size) + TRIM_SLACK;
 	}
 
-	/** The floor that keeps the newest MAX_LEDGER_KEYS keys (and any sharing the oldest of their times), never above `high`. */
+	/**
+	 * The lowest floor that keeps at most MAX_LEDGER_KEYS keys, whole
+	 * timestamps only, but never above `high`: the newest millisecond is kept
+	 * whole however many share it.
+	 */
 	private crowdedFloor(): number {
 		const times = [...this.keys.values()].sort((a, b) => b - a);
-		return Math.min(times[MAX_LEDGER_KEYS - 1], this.high);
+		const cut = times[MAX_LEDGER_KEYS - 1];
+		// keys sharing the cut's timestamp beyond the MAX_LEDGER_KEYS-th go with it: forget that timestamp whole
+		const floor = times[MAX_LEDGER_KEYS] === cut ? cut + 1 : cut;
+		return Math.min(floor, this.high);
 	}
 
 	toMark(): Mark {

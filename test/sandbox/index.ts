@@ -32,7 +32,7 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
 	const host = options.host ?? '127.0.0.1';
-	const ex = new Exchange(options.seed ?? 1);
+	const ex = new Exchange(options.seed ?? 1, options.extraLinearSymbols ?? 0);
 	const keys: SandboxKey[] = options.keys?.length
 		? options.keys
 		: [{ apiKey: randomBytes(14).toString('base64').replace(/[^A-Za-z0-9]/g, 'X').slice(0, 18), secret: randomBytes(27).toString('base64').replace(/[^A-Za-z0-9]/g, 'Z').slice(0, 36) }];

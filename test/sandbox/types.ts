@@ -29,6 +29,8 @@ export interface SandboxOptions {
 	rateLimits?: boolean;
 	/** Seed for deterministic ids, order-book sizes and synthetic history. */
 	seed?: number;
+	/** That many more linear perpetuals, SYN1USDT, SYN2USDT, ... (benchmarks that need many symbols). */
+	extraLinearSymbols?: number;
 }
 
 /** One REST request as received (control requests under /sandbox are not logged). */

@@ -6,11 +6,13 @@
  *
  * The model is what happened on the exchange: every order update and
  * execution the sandbox made (each burst order fills once: one Filled update
- * and one execution), stamped with a clock that only moves forward. What must
- * hold, checked by `settle()` once the faults are cleared and n8n runs: every
- * event that happened was emitted exactly once over all the trigger instances
- * (live or through catch-up), and nothing else was; the persisted ledger stays
- * within its bound.
+ * and one execution), stamped with a clock that only moves forward. One to
+ * three workflows listen on the same key (so on one shared connection), each
+ * to all categories or to linear only. What must hold, checked by `settle()`
+ * once the faults are cleared and n8n runs: for every workflow, every event of
+ * its categories that happened was emitted exactly once over all its trigger
+ * instances (live or through catch-up), and nothing else was; each persisted
+ * ledger stays within its bound.
  *
  * The commands are what the world does to the trigger: events (single fills,
  * and book sweeps of up to 1,000 fills sharing one millisecond, over several
@@ -23,11 +25,11 @@
 import fc from 'fast-check';
 import type { IDataObject } from 'n8n-workflow';
 
-import { MAX_LEDGER_KEYS } from '../../../nodes/BybitTrigger/ledger';
+import { MAX_LEDGER_KEYS, TRIM_SLACK } from '../../../nodes/BybitTrigger/ledger';
 import { N8nStaticData, startTrigger, triggerCredentials, type TriggerRun } from '../../harness/trigger';
 import { startSandbox, type Sandbox } from '../../sandbox';
 
-export const PARAMS = { source: 'account', events: ['order', 'execution'], options: { catchUp: true } };
+const paramsOf = (category: string) => ({ source: 'account', events: ['order', 'execution'], category, options: { catchUp: true } });
 const CATCH_UP_PATHS = ['/v5/execution/list', '/v5/order/history'];
 const MARKETS = [
 	{ category: 'linear', symbol: 'BTCUSDT' },
@@ -39,53 +41,78 @@ const MARKETS = [
 export interface Model {
 	/** The exchange's clock for the events pushed (ms); only moves forward. */
 	clock: number;
-	/** Every event that happened, as `x:<orderLinkId>` (execution) or `o:<orderLinkId>` (order update). */
-	happened: Set<string>;
+	/** Every event that happened, as `x:<orderLinkId>` (execution) or `o:<orderLinkId>` (order update), with its category. */
+	happened: Map<string, string>;
 	running: boolean;
 	/** The most fills that shared one millisecond. */
 	widestMs: number;
 }
 
-export interface Real {
-	sandbox: Sandbox;
-	/** The database of the n8n process now running (a reactivation copies it). */
+/** One workflow with a Bybit Trigger on the shared key. */
+export interface Flow {
+	/** '' (all categories) or one category. */
+	category: string;
+	/** The workflow's static data in the database of the n8n process now running (a reactivation copies it). */
 	db: N8nStaticData;
 	current?: TriggerRun;
 	/** An activation under way: n8n goes on receiving events while a trigger activates and catches up. */
 	starting?: Promise<void>;
 	workflowId: string;
 	runs: TriggerRun[];
-	processes: number;
+}
+
+export interface Real {
+	sandbox: Sandbox;
+	flows: Flow[];
 }
 
 /** What an emitted item stands for in the model. */
 export const eventOf = (i: IDataObject) => `${i.execId ? 'x' : 'o'}:${String(i.orderLinkId)}`;
 
-/** Starts an instance; the activation (connect, subscribe, catch-up) goes on while later commands run. */
-function start(r: Real): void {
-	r.starting = startTrigger(PARAMS, triggerCredentials(r.sandbox), { n8n: r.db, workflowId: r.workflowId }).then((run) => {
-		r.current = run;
-		r.runs.push(run);
+/** Workflow ids are unique across sequences and processes: in-process state must not reach the next. */
+let processNo = 0;
+
+/** Starts a workflow's trigger; the activation (connect, subscribe, catch-up) goes on while later commands run. */
+function startFlow(r: Real, f: Flow): void {
+	f.starting = startTrigger(paramsOf(f.category), triggerCredentials(r.sandbox), { n8n: f.db, workflowId: f.workflowId }).then((run) => {
+		f.current = run;
+		f.runs.push(run);
 	});
 }
 
-/** The instance, once its activation has returned. */
-async function activated(r: Real): Promise<TriggerRun | undefined> {
-	await r.starting;
-	return r.current;
+/** n8n starts: every workflow's trigger activates. */
+function start(r: Real): void {
+	for (const f of r.flows) startFlow(r, f);
 }
 
-/** Workflow ids are unique across sequences: one sequence's in-process state must not reach the next. */
-let processNo = 0;
+/** The workflow's instance, once its activation has returned. */
+async function activated(f: Flow): Promise<TriggerRun | undefined> {
+	await f.starting;
+	return f.current;
+}
 
-/** n8n stops (crash or restart): the instance ends; n8n saves nothing on close. */
+/** n8n stops (crash or restart): every instance ends; n8n saves nothing on close. */
 async function stop(r: Real): Promise<void> {
-	const run = await activated(r);
-	r.current = undefined;
-	await run?.response.closeFunction?.();
-	// the next start is another process: nothing in memory carries over
-	r.workflowId = `wf-model-${++processNo}`;
-	r.processes++;
+	processNo++;
+	for (const f of r.flows) {
+		const run = await activated(f);
+		f.current = undefined;
+		await run?.response.closeFunction?.();
+		// the next start is another process: nothing in memory carries over
+		f.workflowId = `wf-model-${processNo}-${r.flows.indexOf(f)}`;
+	}
+}
+
+const allActivated = async (r: Real) => {
+	for (const f of r.flows) await activated(f);
+};
+
+/** Records a burst's events in the model. */
+function happened(m: Model, burst: { count: number; linkIdPrefix: string }, category: string): void {
+	for (let i = 0; i < burst.count; i++) {
+		m.happened.set(`x:${burst.linkIdPrefix}${i}`, category);
+		m.happened.set(`o:${burst.linkIdPrefix}${i}`, category);
+	}
 }
 
 export class Push implements fc.AsyncCommand<Model, Real> {
@@ -106,11 +133,7 @@ export class Push implements fc.AsyncCommand<Model, Real> {
 			await stop(r);
 			m.running = false;
 		}
-		const burst = await sending;
-		for (let i = 0; i < burst.count; i++) {
-			m.happened.add(`x:${burst.linkIdPrefix}${i}`);
-			m.happened.add(`o:${burst.linkIdPrefix}${i}`);
-		}
+		happened(m, await sending, category);
 		m.widestMs = Math.max(m.widestMs, this.count);
 	}
 	toString = () => `push(${this.count}/${this.perMessage}, ${MARKETS[this.market].category}:${MARKETS[this.market].symbol}, +${this.after} ms${this.stopMidway ? ', stop midway' : ''})`;
@@ -131,19 +154,13 @@ export class Sweep implements fc.AsyncCommand<Model, Real> {
 	async run(m: Model, r: Real): Promise<void> {
 		m.clock += 1;
 		const { category, symbol } = MARKETS[this.market];
-		const send = async (n: number) => {
-			const burst = await r.sandbox.control.pushBurst(n, { category, symbol, perMessage: n, time: m.clock });
-			for (let i = 0; i < burst.count; i++) {
-				m.happened.add(`x:${burst.linkIdPrefix}${i}`);
-				m.happened.add(`o:${burst.linkIdPrefix}${i}`);
-			}
-		};
-		await activated(r);
+		const send = async (n: number) => happened(m, await r.sandbox.control.pushBurst(n, { category, symbol, perMessage: n, time: m.clock }), category);
+		await allActivated(r);
 		await send(this.cut);
-		// the first message reaches the trigger before anything else happens
-		const first = m.happened.size;
+		// the first message reaches the triggers before anything else happens
 		const end = Date.now() + 2000;
-		while (this.between !== 'nothing' && m.running && Date.now() < end && r.runs.flatMap((run) => run.items()).length < first) await new Promise((res) => setTimeout(res, 5));
+		const arrived = () => r.flows.every((f) => f.runs.flatMap((run) => run.items()).length >= expected(m, f).length);
+		while (this.between !== 'nothing' && m.running && Date.now() < end && !arrived()) await new Promise((res) => setTimeout(res, 5));
 		if (this.between === 'drop') r.sandbox.control.dropAllSockets();
 		if (this.between === 'restart' || this.between === 'stop') {
 			await stop(r);
@@ -162,7 +179,7 @@ export class Sweep implements fc.AsyncCommand<Model, Real> {
 export class Drop implements fc.AsyncCommand<Model, Real> {
 	check = (m: Readonly<Model>) => m.running;
 	async run(_m: Model, r: Real): Promise<void> {
-		await activated(r);
+		await allActivated(r);
 		r.sandbox.control.dropAllSockets();
 	}
 	toString = () => 'drop';
@@ -186,17 +203,21 @@ export class Start implements fc.AsyncCommand<Model, Real> {
 	toString = () => 'start';
 }
 
-/** n8n starts the workflow's trigger again in the same process while the old instance still runs. */
+/** n8n starts a workflow's trigger again in the same process while the old instance still runs. */
 export class Reactivate implements fc.AsyncCommand<Model, Real> {
-	constructor(readonly closeOld: boolean) {}
+	constructor(
+		readonly closeOld: boolean,
+		readonly flow: number,
+	) {}
 	check = (m: Readonly<Model>) => m.running;
 	async run(_m: Model, r: Real): Promise<void> {
-		const old = await activated(r);
-		r.db = new N8nStaticData(JSON.parse(r.db.db) as IDataObject);
-		start(r);
+		const f = r.flows[this.flow % r.flows.length];
+		const old = await activated(f);
+		f.db = new N8nStaticData(JSON.parse(f.db.db) as IDataObject);
+		startFlow(r, f);
 		if (this.closeOld) await old?.response.closeFunction?.();
 	}
-	toString = () => `reactivate(${this.closeOld ? 'old closed' : 'old left open'})`;
+	toString = () => `reactivate(workflow ${this.flow}, ${this.closeOld ? 'old closed' : 'old left open'})`;
 }
 
 /** The next catch-up answers are slow, or fail (HTTP 500), on both paths. */
@@ -241,23 +262,30 @@ export const commands = [
 	fc.constant(new Drop()),
 	fc.constant(new Stop()),
 	fc.constant(new Start()),
-	fc.boolean().map((closeOld) => new Reactivate(closeOld)),
+	fc.tuple(fc.boolean(), fc.nat(2)).map(([closeOld, flow]) => new Reactivate(closeOld, flow)),
 	fc.tuple(fc.constantFrom<'delay' | 'fail'>('delay', 'delay', 'fail'), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 50, max: 1500 })).map(([k, n, ms]) => new CatchUpFault(k, n, ms)),
 	fc.integer({ min: 0, max: 300 }).map((ms) => new Wait(ms)),
 ];
 
-export async function setup(): Promise<{ model: Model; real: Real }> {
+/** A fresh sandbox and n8n process with one workflow per entry of `categories`, all on the sandbox's key. */
+export async function setup(categories: string[] = ['']): Promise<{ model: Model; real: Real }> {
 	const sandbox = await startSandbox({ port: 0, rateLimits: false });
-	const real: Real = { sandbox, db: new N8nStaticData(), workflowId: `wf-model-${++processNo}`, runs: [], processes: 1 };
+	processNo++;
+	const flows = categories.map((category, i): Flow => ({ category, db: new N8nStaticData(), workflowId: `wf-model-${processNo}-${i}`, runs: [] }));
+	const real: Real = { sandbox, flows };
 	start(real);
-	await activated(real);
+	await allActivated(real);
 	// events happen after the activation's millisecond
-	const model: Model = { clock: Date.now() + 2, happened: new Set(), running: true, widestMs: 0 };
+	const model: Model = { clock: Date.now() + 2, happened: new Map(), running: true, widestMs: 0 };
 	return { model, real };
 }
 
+/** The events a workflow must emit: those of its category. */
+export const expected = (m: Model, f: Flow) => [...m.happened].filter(([, category]) => !f.category || category === f.category).map(([k]) => k);
+
 export interface Verdict {
 	emitted: number;
+	expected: number;
 	missing: string[];
 	duplicated: string[];
 	invented: string[];
@@ -266,9 +294,9 @@ export interface Verdict {
 }
 
 /**
- * Faults cleared and n8n running: waits until every event that happened was
- * emitted (or `timeoutMs` passed), then a moment for late duplicates, and
- * compares with the model.
+ * Faults cleared and n8n running: waits until every workflow emitted every
+ * event of its categories that happened (or `timeoutMs` passed), then a moment
+ * for late duplicates, and compares each workflow with the model.
  */
 export async function settle(m: Model, r: Real, timeoutMs = 10_000): Promise<Verdict> {
 	r.sandbox.control.clearFaults();
@@ -276,32 +304,38 @@ export async function settle(m: Model, r: Real, timeoutMs = 10_000): Promise<Ver
 		start(r);
 		m.running = true;
 	}
-	await activated(r);
-	const emitted = () => r.runs.flatMap((run) => run.items()).map(eventOf);
+	await allActivated(r);
+	const emitted = (f: Flow) => f.runs.flatMap((run) => run.items()).map(eventOf);
+	const done = () => r.flows.every((f) => new Set(emitted(f)).size >= expected(m, f).length && expected(m, f).every((k) => emitted(f).includes(k)));
 	const end = Date.now() + timeoutMs;
-	while (Date.now() < end && !(new Set(emitted()).size >= m.happened.size && [...m.happened].every((k) => emitted().includes(k)))) {
-		await new Promise((res) => setTimeout(res, 25));
-	}
+	while (Date.now() < end && !done()) await new Promise((res) => setTimeout(res, 25));
 	await new Promise((res) => setTimeout(res, 150));
-	const all = emitted();
-	const times = new Map<string, number>();
-	for (const k of all) times.set(k, (times.get(k) ?? 0) + 1);
-	const saved = r.db.saved();
-	const keysOf = (name: string) => Object.keys(((saved[name] as IDataObject | undefined)?.keys as IDataObject | undefined) ?? {}).length;
-	return {
-		emitted: all.length,
-		missing: [...m.happened].filter((k) => !times.has(k)),
-		duplicated: [...times].filter(([, n]) => n > 1).map(([k]) => k),
-		invented: [...times.keys()].filter((k) => !m.happened.has(k)),
-		savedKeys: Math.max(keysOf('executions'), keysOf('orders')),
-		savedBytes: JSON.stringify(saved).length,
-	};
+	const verdict: Verdict = { emitted: 0, expected: 0, missing: [], duplicated: [], invented: [], savedKeys: 0, savedBytes: 0 };
+	for (const [i, f] of r.flows.entries()) {
+		const all = emitted(f);
+		const want = new Set(expected(m, f));
+		const times = new Map<string, number>();
+		for (const k of all) times.set(k, (times.get(k) ?? 0) + 1);
+		const saved = f.db.saved();
+		const keysOf = (name: string) => Object.keys(((saved[name] as IDataObject | undefined)?.keys as IDataObject | undefined) ?? {}).length;
+		verdict.emitted += all.length;
+		verdict.expected += want.size;
+		verdict.missing.push(...[...want].filter((k) => !times.has(k)).map((k) => `workflow ${i}: ${k}`));
+		verdict.duplicated.push(...[...times].filter(([, n]) => n > 1).map(([k]) => `workflow ${i}: ${k}`));
+		verdict.invented.push(...[...times.keys()].filter((k) => !want.has(k)).map((k) => `workflow ${i}: ${k}`));
+		verdict.savedKeys = Math.max(verdict.savedKeys, keysOf('executions'), keysOf('orders'));
+		verdict.savedBytes = Math.max(verdict.savedBytes, JSON.stringify(saved).length);
+	}
+	return verdict;
 }
 
-/** The persisted bound (ledger.ts): per stream at most MAX_LEDGER_KEYS keys, an eighth more between trims, or the newest millisecond's. */
-export const keyBound = (m: Model) => Math.max(Math.ceil(MAX_LEDGER_KEYS * 1.125), m.widestMs);
+/** The persisted bound (ledger.ts): per stream MAX_LEDGER_KEYS keys, or the newest millisecond's if more, and TRIM_SLACK added before the next trim. */
+export const keyBound = (m: Model) => Math.max(MAX_LEDGER_KEYS, m.widestMs) + TRIM_SLACK;
 
 export async function teardown(r: Real): Promise<void> {
-	for (const run of r.runs) await run.response.closeFunction?.();
+	for (const f of r.flows) {
+		await f.starting?.catch(() => undefined);
+		for (const run of f.runs) await run.response.closeFunction?.();
+	}
 	await r.sandbox.close();
 }

@@ -79,13 +79,16 @@ export class Exchange {
 	private batch: Batch | null = null;
 	private depth = 0;
 
-	constructor(readonly seed: number) {
+	constructor(
+		readonly seed: number,
+		extraLinear = 0,
+	) {
 		this.rng = new Rng(seed);
 		this.ids = new Ids(this.rng);
 		this.uid = 100_000 + this.rng.int(900_000);
 		this.startedAt = Date.now();
 		this.account.updatedTime = this.startedAt;
-		this.instruments = buildInstruments(this.startedAt);
+		this.instruments = buildInstruments(this.startedAt, extraLinear);
 		for (const inst of this.instruments) {
 			const key = `${inst.category}:${inst.symbol}`;
 			this.instByKey.set(key, inst);

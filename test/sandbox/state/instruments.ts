@@ -69,7 +69,8 @@ function linear(symbol: string, base: string, price: number, tick: string, scale
 	};
 }
 
-export function buildInstruments(now: number): Instrument[] {
+/** `extraLinear`: that many more linear perpetuals, `SYN1USDT`, `SYN2USDT`, ... (benchmarks that need many symbols). */
+export function buildInstruments(now: number, extraLinear = 0): Instrument[] {
 	const expiry = optionExpiry(now);
 	const defs: Def[] = [
 		linear('BTCUSDT', 'BTC', 65000, '0.10', 2, '0.001', '0.001', '1190.000', '119.000', '100.00'),
@@ -107,6 +108,7 @@ export function buildInstruments(now: number): Instrument[] {
 		option(`BTC-${expiry.code}-60000-C`, 'Call', 60000, 6300, expiry.time),
 		option(`BTC-${expiry.code}-60000-P`, 'Put', 60000, 1300, expiry.time),
 		option(`BTC-${expiry.code}-70000-C`, 'Call', 70000, 1500, expiry.time),
+		...Array.from({ length: extraLinear }, (_, i) => linear(`SYN${i + 1}USDT`, `SYN${i + 1}`, 10 + i, '0.001', 3, '0.1', '0.1', '100000.0', '10000.0', '25.00')),
 	];
 	return defs.map((d, i) => finish(d, i, now));
 }
