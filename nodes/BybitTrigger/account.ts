@@ -200,6 +200,8 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		url,
 		// expires on the exchange clock: the offset measured for the REST host applies to its streams too
 		authArgs: () => wsAuthArgs(key, bybitTimestamp(restOrigin(credentials as HostSettings)) + recvWindowOf(credentials)),
+		// Bybit refuses the All-In-One and categorised forms of a topic in one request (triggers sharing may mix them)
+		requestGroup: (topic) => (/\.(spot|linear|inverse|option)$/.test(topic) && !topic.startsWith('dcp.') ? 'categorised' : 'other'),
 		timings: timingsOf(options),
 		// dcp arms Disconnect-Cancel-All on the connection that subscribed it: such a trigger keeps one of its own,
 		// so that closing it (or losing it) is what Bybit acts on, whatever other triggers still listen

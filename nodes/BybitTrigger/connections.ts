@@ -39,6 +39,8 @@ export interface ConnectionSpec {
 	authArgs?: () => unknown[];
 	/** Max topics per subscribe request (spot public: 10). */
 	batchSize?: number;
+	/** Topics of different groups never share a request (private: All-In-One and categorised forms). */
+	requestGroup?: (topic: string) => string;
 	/** Max total characters of topics on one connection (public: 21,000), and max topics (options: 2,000). */
 	maxArgsChars?: number;
 	maxArgs?: number;
@@ -70,6 +72,7 @@ export class Connection {
 			authArgs: spec.authArgs,
 			topics: () => [...this.byTopic.keys()],
 			batchSize: spec.batchSize,
+			requestGroup: spec.requestGroup,
 			timings: spec.timings,
 			wanted: () => !this.closed,
 			onMessage: (msg) => {

@@ -69,6 +69,8 @@ export interface StreamOptions {
 	topics: () => string[];
 	/** Max topics per subscribe request (spot public: 10). */
 	batchSize?: number;
+	/** Topics of different groups never share a request (private: All-In-One and categorised forms). */
+	requestGroup?: (topic: string) => string;
 	onMessage: (msg: { topic: string; [key: string]: unknown }) => void;
 	/**
 	 * A live connection was lost (called at once, before any reconnect is
@@ -231,8 +233,10 @@ export class BybitStream {
 	 */
 	private async request(op: 'subscribe' | 'unsubscribe', topics: string[], gone: () => boolean): Promise<string | undefined> {
 		const size = this.options.batchSize ?? 100;
-		for (let i = 0; i < topics.length; i += size) {
-			const args = topics.slice(i, i + size);
+		const group = this.options.requestGroup ?? (() => '');
+		const groups = [...new Set(topics.map(group))].map((g) => topics.filter((t) => group(t) === g));
+		const batches = groups.flatMap((list) => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size)));
+		for (const args of batches) {
 			const id = `${op === 'subscribe' ? 'sub' : 'unsub'}-${++this.requestNo}`;
 			this.send({ req_id: id, op, args });
 			const reply = await this.waitFor(

@@ -76,6 +76,23 @@ describe('Bybit Trigger: shared connections', () => {
 		expect(one.requests).toBeGreaterThan(0);
 	});
 
+	// found by the exactly-once model: the union mixed `order` and `order.linear` in one subscribe, which Bybit refuses
+	it('triggers on every category and on one category, activating at once, share the socket (All-In-One and categorised topics in separate requests)', async () => {
+		const runs = await Promise.all([
+			startTrigger(ACCOUNT, triggerCredentials(sandbox)),
+			startTrigger({ ...ACCOUNT, category: 'linear' }, triggerCredentials(sandbox)),
+			startTrigger({ ...ACCOUNT, category: 'spot' }, triggerCredentials(sandbox)),
+		]);
+		expect(sandbox.control.openSockets()).toBe(1);
+		const subs = sandbox.control.wsReceived().filter((r) => r.msg.op === 'subscribe').map((r) => r.msg.args as string[]);
+		expect(subs.length).toBeGreaterThanOrEqual(2);
+		for (const args of subs) expect(args.every((t) => t.includes('.')) || args.every((t) => !t.includes('.'))).toBe(true);
+		await sandbox.control.pushBurst(3, { topics: ['order', 'execution'] });
+		for (const run of runs.slice(0, 2)) await run.waitFor((items) => items.length >= 6);
+		await settle();
+		expect(runs.map((r) => r.items().length)).toEqual([6, 6, 0]);
+	});
+
 	it('a topic is unsubscribed when its last trigger leaves, and kept while another needs it', async () => {
 		const orders = await startTrigger({ source: 'account', events: ['order'], category: 'linear' }, triggerCredentials(sandbox));
 		const fills = await startTrigger({ source: 'account', events: ['execution'], category: 'linear' }, triggerCredentials(sandbox));

@@ -103,8 +103,11 @@ async function stop(r: Real): Promise<void> {
 	}
 }
 
+/** Every workflow's activation has returned (all of them awaited, so that none fails unobserved). */
 const allActivated = async (r: Real) => {
-	for (const f of r.flows) await activated(f);
+	const results = await Promise.allSettled(r.flows.map((f) => activated(f)));
+	const failed = results.find((x): x is PromiseRejectedResult => x.status === 'rejected');
+	if (failed) throw failed.reason;
 };
 
 /** Records a burst's events in the model. */
@@ -274,7 +277,12 @@ export async function setup(categories: string[] = ['']): Promise<{ model: Model
 	const flows = categories.map((category, i): Flow => ({ category, db: new N8nStaticData(), workflowId: `wf-model-${processNo}-${i}`, runs: [] }));
 	const real: Real = { sandbox, flows };
 	start(real);
-	await allActivated(real);
+	try {
+		await allActivated(real);
+	} catch (error) {
+		await teardown(real);
+		throw error;
+	}
 	// events happen after the activation's millisecond
 	const model: Model = { clock: Date.now() + 2, happened: new Map(), running: true, widestMs: 0 };
 	return { model, real };
