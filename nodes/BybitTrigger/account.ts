@@ -18,12 +18,13 @@ import { restOrigin, wsPrivateUrl, type HostSettings } from '../../credentials/c
 import { recvWindowOf, signingKeyOf, type BybitCredentialData } from '../../credentials/common/bybit/request';
 import { wsAuthArgs } from '../../credentials/common/bybit/signing';
 import { bybitTimestamp } from '../../credentials/common/bybit/clock';
-import { CatchUp, ledgerOf, type CatchUpMember, type Ledgers } from './catchUp';
+import { AccountBook } from './book';
+import { CatchUp, type Ledgers } from './catchUp';
 import { join, type Connection, type ConnectionSpec, type Listener } from './connections';
-import { parseFilters, passes } from './filters';
+import { parseFilters } from './filters';
 import { claim, guardedContext } from './instances';
 import { Ledger, markOf, mergeMarks, SeenSet, type Mark } from './ledger';
-import { CATEGORIES, dedupeKey, eventOfTopic, itemOf, type AccountEvent, type PrivateMessage } from './normalize';
+import { CATEGORIES, type AccountEvent, type PrivateMessage } from './normalize';
 import { StreamAuthError } from './stream';
 import { emitter, fatal, timingsOf, type StreamHandle } from './streams';
 
@@ -110,84 +111,28 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		...(chosen.includes('dcp') ? dcpTopics(category) : []),
 	];
 
-	/** Records an entry as seen; false when it was seen before. */
-	const remember = (event: AccountEvent, entry: IDataObject): boolean => {
-		const k = dedupeKey(event, entry);
-		if (!k) return true;
-		if (!seen.add(k)) return false;
-		const { ledger, time } = ledgerOf(ledgers, event, entry);
-		ledger?.record(k, time);
-		return true;
-	};
-	const accept = (event: AccountEvent, topic: string, entry: IDataObject, creationTime: number | undefined, source: 'stream' | 'catchUp'): IDataObject | undefined => {
-		if (!remember(event, entry) || !passes(filters, entry)) return undefined;
-		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
-	};
-
-	/**
-	 * Catch-ups due: each lost connection (and a restart) holds both floors
-	 * (ledger.ts) until a catch-up pass that began after it has emitted all it
-	 * fetched. The passes are the connection's (catchUp.ts), shared by every
-	 * trigger on it; a failed one is tried again while this instance lives, so
-	 * what was missed is emitted late, never dropped.
-	 */
-	let holdsTaken = 0;
-	const holdFloors = () => {
-		if (!catchUp) return;
-		ledgers.order?.hold();
-		ledgers.execution?.hold();
-		holdsTaken++;
-	};
-	const member: CatchUpMember = {
-		get live() {
-			return instance.live;
-		},
-		rest,
+	const book = new AccountBook({
 		events,
 		categories: category ? [category] : CATEGORIES,
 		ledgers,
 		seen,
-		holds: () => holdsTaken,
-		deliver: (missed, covered) => {
-			const items: IDataObject[] = [];
-			for (const m of missed) {
-				const item = accept(m.event, m.topic, m.entry, undefined, 'catchUp');
-				if (item) items.push(item);
-			}
-			for (let i = 0; i < covered; i++) {
-				ledgers.order?.release();
-				ledgers.execution?.release();
-			}
-			holdsTaken -= covered;
-			emit(items);
-		},
+		filters,
+		raw,
+		catchUp,
+		live: () => instance.live,
+		rest,
+		emit,
 		warn: (message) => ctx.logger.warn(message),
-	};
-
+	});
 	const listener: Listener = {
 		topics,
 		onMessage: (msg) => {
 			if (!instance.live) return void leave();
-			const m = msg as unknown as PrivateMessage;
-			const event = eventOfTopic(m.topic);
-			if (raw) {
-				// as Bybit sent it, unless every entry in it was emitted already (by catch-up)
-				const entries = event && Array.isArray(m.data) ? m.data : [];
-				const fresh = entries.map((entry) => remember(event!, entry));
-				if (!entries.length || fresh.some(Boolean)) emit([m as unknown as IDataObject]);
-				return;
-			}
-			if (!event || !Array.isArray(m.data)) return;
-			const items: IDataObject[] = [];
-			for (const entry of m.data) {
-				const item = accept(event, m.topic, entry, m.creationTime, 'stream');
-				if (item) items.push(item);
-			}
-			emit(items);
+			book.onMessage(msg as unknown as PrivateMessage);
 		},
-		onDropped: holdFloors,
+		onDropped: () => book.hold(),
 		onReconnected: () => {
-			if (catchUp && instance.live) catchUps().request(member);
+			if (catchUp && instance.live) catchUps().request(book);
 		},
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
@@ -217,7 +162,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	};
 	// after an n8n restart or a reactivation, what happened meanwhile is due before any live event may move the floors
 	const resuming = ctx.getMode() === 'trigger' && resumed;
-	if (resuming) holdFloors();
+	if (resuming) book.hold();
 	try {
 		connection = await join(spec, listener);
 	} catch (error) {
@@ -230,7 +175,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	}
 	// After an n8n restart or a reactivation, the ledgers say where we stopped. Not awaited: a slow or
 	// failing catch-up (tried again until it succeeds) must not hold up the activation; its items follow.
-	if (resuming && catchUp) catchUps().request(member);
+	if (resuming && catchUp) catchUps().request(book);
 	// saved by n8n when the activation completes
 	persist();
 	out.release();
