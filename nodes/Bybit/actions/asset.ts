@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { writeOnce, type IdempotencySpec } from '../trading/writeOnce';
+import { writes } from '../trading/lazy';
+import type { IdempotencySpec } from '../trading/writeOnce';
 import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE } from './fields';
 import type { OperationSpec } from './types';
 
@@ -126,7 +127,7 @@ export const assetSpecs: OperationSpec[] = [
 		],
 		async run(i, params) {
 			const body: IDataObject = { ...params, timestamp: Date.now() };
-			return await writeOnce(this, '/v5/asset/withdraw/create', body, WITHDRAW_IDEMPOTENCY, i);
+			return await writes.writeOnce(this, '/v5/asset/withdraw/create', body, WITHDRAW_IDEMPOTENCY, i);
 		},
 	},
 ];

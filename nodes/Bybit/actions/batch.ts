@@ -28,12 +28,11 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { batchLinkIds, orderCreate, writes } from '../trading/lazy';
 import { BYBIT_ERRORS } from '../../../credentials/common/bybit/errors';
 import { bybitApiRequestEnvelope, bybitFailure, checkGuardrails, toNodeError } from '../transport';
 import { documentedLimit } from '../transport/rateLimiter';
-import { deriveLinkIds } from '../trading/batchLinkIds';
-import { ORDER_IDEMPOTENCY } from '../trading/orderCreate';
-import { duplicateLabel, findById, recoveredAnswer, type Recovery } from '../trading/writeOnce';
+import type { Recovery } from '../trading/writeOnce';
 import { BatchOutcomes } from './batchOutcome';
 import { category, text } from './fields';
 import { checkBatchOrder } from './inputs';
@@ -179,7 +178,7 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 		const scopes = items.map((_, i) => String((this.getNodeParameter('options', i, {}) as IDataObject).linkIdScope ?? ''));
 		const workflowId = typeof this.getWorkflow === 'function' ? String(this.getWorkflow().id ?? '') : '';
 		const node = this.getNode();
-		const ids = deriveLinkIds({ workflowId, nodeId: node.id || node.name }, pending.map((p) => ({ ...p, scope: scopes[p.itemIndex] })));
+		const ids = batchLinkIds.deriveLinkIds({ workflowId, nodeId: node.id || node.name }, pending.map((p) => ({ ...p, scope: scopes[p.itemIndex] })));
 		pending.forEach((p, n) => {
 			if (ids[n]) p.order.orderLinkId = ids[n];
 		});
@@ -263,11 +262,11 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 						again.push(c);
 						continue;
 					}
-					if (kind === 'create' && ORDER_IDEMPOTENCY.duplicateCodes.includes(code)) {
+					if (kind === 'create' && orderCreate.ORDER_IDEMPOTENCY.duplicateCodes.includes(code)) {
 						// a re-run: this orderLinkId already has its order
 						const existing = await findExisting(this, cat, c).catch(() => undefined);
 						if (existing) {
-							placed(c, recoveredItem(cat, c, existing, duplicateLabel(ORDER_IDEMPOTENCY)));
+							placed(c, recoveredItem(cat, c, existing, writes.duplicateLabel(orderCreate.ORDER_IDEMPOTENCY)));
 							continue;
 						}
 					}
@@ -294,12 +293,12 @@ export async function runBatch(this: IExecuteFunctions, spec: OperationSpec, ite
 }
 
 async function findExisting(ctx: IExecuteFunctions, cat: string, c: PendingOrder): Promise<IDataObject | undefined> {
-	return await findById(ctx, ORDER_IDEMPOTENCY, { category: cat, symbol: c.order.symbol }, String(c.order.orderLinkId), c.itemIndex);
+	return await writes.findById(ctx, orderCreate.ORDER_IDEMPOTENCY, { category: cat, symbol: c.order.symbol }, String(c.order.orderLinkId), c.itemIndex);
 }
 
 /** An order found by its orderLinkId, in the shape of a batch answer's item, marked as recovered. */
 function recoveredItem(cat: string, c: PendingOrder, order: IDataObject, how: Recovery): INodeExecutionData {
-	const answer = recoveredAnswer(ORDER_IDEMPOTENCY, order, how);
+	const answer = writes.recoveredAnswer(orderCreate.ORDER_IDEMPOTENCY, order, how);
 	return {
 		json: { category: cat, symbol: String(order.symbol ?? c.order.symbol), ...answer, createAt: String(order.createdTime ?? ''), retCode: 0, retMsg: 'OK' },
 		pairedItem: { item: c.itemIndex },

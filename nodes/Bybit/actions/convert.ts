@@ -6,9 +6,10 @@
  */
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
+import { decimalMath as D } from '../trading/lazy';
 import { bybitApiRequest, bybitApiRequestNumberedPages, credentialScope } from '../transport';
 import { rememberQuote } from '../trading/convertQuotes';
-import * as D from '../trading/decimalMath';
+
 import { additional, choice, coin, decimal, returnAllOrLimit, text } from './fields';
 import { checkDecimal } from './inputs';
 import type { OperationSpec } from './types';

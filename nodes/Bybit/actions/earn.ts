@@ -4,7 +4,8 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import { writeOnce, type IdempotencySpec } from '../trading/writeOnce';
+import { writes } from '../trading/lazy';
+import type { IdempotencySpec } from '../trading/writeOnce';
 import { additional, choice, coin, decimal, returnAllOrLimit, text, TIME_RANGE } from './fields';
 import type { OperationSpec } from './types';
 
@@ -45,7 +46,7 @@ async function stakeOrRedeem(this: IExecuteFunctions, i: number, params: IDataOb
 		}
 		params = { ...params, interestCard: { awardId, specCode: card.specCode } };
 	}
-	return await writeOnce(this, '/v5/earn/place-order', params, EARN_IDEMPOTENCY, i);
+	return await writes.writeOnce(this, '/v5/earn/place-order', params, EARN_IDEMPOTENCY, i);
 }
 
 export const earnSpecs: OperationSpec[] = [

@@ -10,10 +10,10 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { writes } from '../trading/lazy';
 import { compareNames } from '../../../credentials/common/bybit/endpoints';
 import { symbolFromLocator } from '../methods/symbolLocator';
 import { bybitApiRequest, bybitApiRequestAllItems, rowsOf } from '../transport';
-import { writeOnce } from '../trading/writeOnce';
 import { TIME_FIELDS, WIRE_TYPES, type WireType } from './fields';
 import { addRunNote } from './hints';
 import { checkValue } from './inputs';
@@ -234,7 +234,7 @@ export async function executeSpec(this: IExecuteFunctions, spec: OperationSpec, 
 	const params = readParams(this, spec, itemIndex);
 	if (spec.run) return await spec.run.call(this, itemIndex, params);
 	if ('positionIdx' in params) await resolvePositionIdx(this, params, itemIndex);
-	if (spec.idempotency && spec.method === 'POST') return await writeOnce(this, spec.path, params, spec.idempotency, itemIndex);
+	if (spec.idempotency && spec.method === 'POST') return await writes.writeOnce(this, spec.path, params, spec.idempotency, itemIndex);
 	const req = { method: spec.method, path: spec.path, itemIndex, qs: spec.method === 'GET' ? params : undefined, body: spec.method === 'POST' ? params : undefined };
 	if (!spec.list) return await bybitApiRequest.call(this, req);
 	if (!spec.list.pageSize && !spec.list.cursor) {

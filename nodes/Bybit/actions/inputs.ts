@@ -5,8 +5,8 @@
  * anything is sent. Pure: errors are InputError, which callers turn into
  * NodeOperationErrors for their item.
  */
+import { decimalMath as D } from '../trading/lazy';
 import { toDecimal } from '../transport/decimal';
-import * as D from '../trading/decimalMath';
 import { DECIMAL_FIELDS } from './fields';
 
 export class InputError extends Error {}

@@ -5,13 +5,15 @@
  * (trading/preCheck.ts) and shows it beside the node's own.
  */
 import { bybitApiRequest } from '../transport';
-import { PRE_CHECK_PATH } from '../trading/preCheck';
 import { orderSpecs } from './order';
 import { prepareCreate, type QtyType } from './orderSizing';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec } from './types';
 
 const create = orderSpecs.find((s) => s.operation === 'create')!;
+
+/** trading/preCheck.ts's PRE_CHECK_PATH (a test keeps them equal), written out so that module loads on first use, not with the description. */
+export const PRE_CHECK_PATH = '/v5/order/pre-check';
 
 export const preCheckSpec: OperationSpec = {
 	resource: 'order', operation: 'preCheck', name: 'Pre-Check', action: 'Check an order\'s margin impact',

@@ -6,11 +6,9 @@
  */
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
-import * as D from '../trading/decimalMath';
-import { closePosition, flipPosition, openPositions } from '../trading/positionOps';
-import { ageProblem, intentOf, orderLinkIdFromAlert, parseAlert, secretMatches, SignalError, symbolFromTicker, type SignalIntent, type TradingViewAlert } from '../trading/signal';
-import { checkPrice, instrumentFilters } from '../trading/instruments';
-import { qtyProblem, roundQty, SizingError, type RoundTrace } from '../trading/sizing';
+import { decimalMath as D, instruments, positionOps, signal, sizing } from '../trading/lazy';
+import type { SignalIntent, TradingViewAlert } from '../trading/signal';
+import type { RoundTrace } from '../trading/sizing';
 import { category, choice, decimal, text } from './fields';
 import { MAX_DECIMAL_LENGTH } from './inputs';
 import { noteRounding, prepareCreate, runCreate, type QtyType } from './orderSizing';
@@ -29,13 +27,13 @@ function alertWithoutSecret(alert: TradingViewAlert): IDataObject {
 
 /** Reads and checks the alert: secret first (an unauthenticated alert learns nothing), then age. */
 function readAlert(params: IDataObject): TradingViewAlert {
-	const alert = parseAlert(params.alert);
+	const alert = signal.parseAlert(params.alert);
 	const expected = String(params.alertSecret ?? '');
-	if (expected && !secretMatches(alert.secret, expected)) {
-		throw new SignalError('The alert\'s secret does not match the node\'s Alert Secret. Add "secret": "<your secret>" to the TradingView alert message.');
+	if (expected && !signal.secretMatches(alert.secret, expected)) {
+		throw new signal.SignalError('The alert\'s secret does not match the node\'s Alert Secret. Add "secret": "<your secret>" to the TradingView alert message.');
 	}
-	const tooOld = ageProblem(alert, Number(params.maxAlertAge ?? 0));
-	if (tooOld) throw new SignalError(tooOld);
+	const tooOld = signal.ageProblem(alert, Number(params.maxAlertAge ?? 0));
+	if (tooOld) throw new signal.SignalError(tooOld);
 	return alert;
 }
 
@@ -52,7 +50,7 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 	}
 	const given = qtyType === 'alert' ? alert.contracts : String(params.qty ?? '');
 	if (!given || given.length > MAX_DECIMAL_LENGTH || !D.isDecimalString(given) || !D.isPositive(given)) {
-		throw new SignalError(
+		throw new signal.SignalError(
 			qtyType === 'alert'
 				? `The alert has no usable contracts ("${(given ?? '').slice(0, 40)}"): "contracts" must be a positive decimal. Add "contracts": "{{strategy.order.contracts}}" to the alert or choose another Quantity Type.`
 				: `"qty" must be a positive decimal, got "${(given ?? '').slice(0, 40)}".`,
@@ -60,14 +58,14 @@ async function sizeFor(ctx: IExecuteFunctions, body: IDataObject, qtyType: Signa
 	}
 	const cat = String(body.category);
 	// one round trip for both look-ups (each kept: filters 10 min, the check price 5 min)
-	const [f, price] = await Promise.all([instrumentFilters(ctx, cat, String(body.symbol), i), checkPrice(ctx, cat, String(body.symbol), i)]);
+	const [f, price] = await Promise.all([instruments.instrumentFilters(ctx, cat, String(body.symbol), i), instruments.checkPrice(ctx, cat, String(body.symbol), i)]);
 	const trace: RoundTrace = {};
-	body.qty = roundQty(given, f, trace);
+	body.qty = sizing.roundQty(given, f, trace);
 	noteRounding(ctx, trace, f, i);
 	if (cat === 'spot') body.marketUnit = 'baseCoin';
-	const problem = qtyProblem(String(body.qty), price, 'Market', f);
+	const problem = sizing.qtyProblem(String(body.qty), price, 'Market', f);
 	// the field the quantity came from, so an alert's author knows what to change
-	if (problem) throw new SignalError(`${qtyType === 'alert' ? 'The alert\'s "contracts"' : '"qty"'} (${given.slice(0, 40)}): ${problem}`);
+	if (problem) throw new signal.SignalError(`${qtyType === 'alert' ? 'The alert\'s "contracts"' : '"qty"'} (${given.slice(0, 40)}): ${problem}`);
 }
 
 /** New position size for a flip: the alert's position size, else its contracts minus the current size, else the current size. */
@@ -82,11 +80,11 @@ async function act(ctx: IExecuteFunctions, i: number, params: IDataObject, alert
 	const qtyType = ctx.getNodeParameter('qtyType', i, 'alert') as SignalQty;
 	if (intent.intent === 'close') {
 		if (dryRun) return { dryRun: true, plan: `Close the open ${symbol} position with reduce-only market orders (nothing sent).` };
-		return await closePosition(ctx, cat, symbol, undefined, i, linkId);
+		return await positionOps.closePosition(ctx, cat, symbol, undefined, i, linkId);
 	}
 	if (intent.intent === 'flip') {
-		if (cat === 'spot') throw new SignalError('Spot has no short positions to flip into. Send the alert to a linear or inverse symbol.');
-		const rows = await openPositions(ctx, cat, { symbol }, i);
+		if (cat === 'spot') throw new signal.SignalError('Spot has no short positions to flip into. Send the alert to a linear or inverse symbol.');
+		const rows = await positionOps.openPositions(ctx, cat, { symbol }, i);
 		if (!rows.length) {
 			// nothing to flip (e.g. the first alert after a restart): open the new side at its size
 			const size = alert.positionSize?.replace(/^-/, '') || alert.contracts;
@@ -102,7 +100,7 @@ async function act(ctx: IExecuteFunctions, i: number, params: IDataObject, alert
 			qty = String(sized.qty);
 		}
 		if (dryRun) return { dryRun: true, plan: `Flip ${symbol} to ${intent.side === 'Buy' ? 'long' : 'short'} ${qty ?? '(the current size)'} (nothing sent).` };
-		return await flipPosition(ctx, cat, symbol, qty, i, linkId);
+		return await positionOps.flipPosition(ctx, cat, symbol, qty, i, linkId);
 	}
 	const body: IDataObject = { category: cat, symbol, side: intent.side, orderType: 'Market', orderLinkId: linkId };
 	if (intent.intent === 'reduce' && cat !== 'spot') body.reduceOnly = true;
@@ -117,7 +115,7 @@ async function act(ctx: IExecuteFunctions, i: number, params: IDataObject, alert
 /** Signal and sizing problems become the item's error; Bybit's own errors pass through unchanged. */
 function nodeErrorOf(ctx: IExecuteFunctions, error: unknown, i: number): NodeOperationError | NodeApiError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	const message = error instanceof SignalError || error instanceof SizingError ? error.message : String((error as Error)?.message ?? error);
+	const message = error instanceof signal.SignalError || error instanceof sizing.SizingError ? error.message : String((error as Error)?.message ?? error);
 	return new NodeOperationError(ctx.getNode(), message, { itemIndex: i });
 }
 
@@ -153,15 +151,15 @@ export const createFromSignalSpec: OperationSpec = {
 	async run(i, params) {
 		try {
 			const alert = readAlert(params);
-			const ticker = symbolFromTicker(String(params.symbol ?? '') || alert.ticker || '');
-			if (!ticker) throw new SignalError('No symbol: set Symbol in the node or add "ticker": "{{ticker}}" to the alert.');
+			const ticker = signal.symbolFromTicker(String(params.symbol ?? '') || alert.ticker || '');
+			if (!ticker) throw new signal.SignalError('No symbol: set Symbol in the node or add "ticker": "{{ticker}}" to the alert.');
 			if (!SYMBOL.test(ticker)) {
-				throw new SignalError(`"ticker" must name a Bybit symbol such as BYBIT:BTCUSDT.P or BTCUSDT (letters, digits and -), got "${ticker.slice(0, 40)}".`);
+				throw new signal.SignalError(`"ticker" must name a Bybit symbol such as BYBIT:BTCUSDT.P or BTCUSDT (letters, digits and -), got "${ticker.slice(0, 40)}".`);
 			}
-			const intent = intentOf(alert);
-			const linkId = orderLinkIdFromAlert(alert, String(params.linkIdPrefix || 'tv'));
+			const intent = signal.intentOf(alert);
+			const linkId = signal.orderLinkIdFromAlert(alert, String(params.linkIdPrefix || 'tv'));
 			if (!LINK_ID.test(linkId)) {
-				throw new SignalError(`"linkIdPrefix" must be letters, digits, - and _ (an orderLinkId is at most 36 of them), got "${String(params.linkIdPrefix).slice(0, 40)}".`);
+				throw new signal.SignalError(`"linkIdPrefix" must be letters, digits, - and _ (an orderLinkId is at most 36 of them), got "${String(params.linkIdPrefix).slice(0, 40)}".`);
 			}
 			const result = await act(this, i, params, alert, intent, ticker, linkId, params.dryRun === true);
 			return { intent: intent.intent, symbol: ticker, orderLinkId: linkId, ...result, alert: alertWithoutSecret(alert) };

@@ -7,26 +7,10 @@
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { balances, decimalMath as D, instruments, orderCreate, preCheck, sizing } from '../trading/lazy';
 import { checkGuardrails, toNodeError } from '../transport';
-import * as D from '../trading/decimalMath';
-import { createOrderOnce } from '../trading/orderCreate';
-import { askPreCheck } from '../trading/preCheck';
 import { forgetPositionMode, isPositionModeMismatch, positionSettings, resolvePositionIdx } from './positionIdx';
-import { balanceQty, fetchMarginMode, fetchWallet, riskQty, usdPriceOf } from '../trading/balances';
-import { currentPrice, instrumentFilters } from '../trading/instruments';
-import {
-	pnlCoin,
-	priceFromPercent,
-	priceFromTicks,
-	qtyFromQuote,
-	qtyProblem,
-	roundPrice,
-	SizingError,
-	spendCoin,
-	type InstrumentFilters,
-	type PriceKind,
-	type RoundTrace,
-} from '../trading/sizing';
+import type { InstrumentFilters, PriceKind, RoundTrace } from '../trading/sizing';
 import { addRunNote } from './hints';
 
 export type QtyType = 'base' | 'quote' | 'balancePercent' | 'risk';
@@ -51,7 +35,7 @@ async function leverageOf(ctx: IExecuteFunctions, body: IDataObject, i: number):
 /** An inverse contract's coin is its base coin, priced in USD by the contract's index price (used only when the wallet has no row for it). */
 async function fallbackPrice(ctx: IExecuteFunctions, f: InstrumentFilters, coin: string, i: number): Promise<string | undefined> {
 	if (f.category !== 'inverse' || coin !== (f.settleCoin || f.baseCoin)) return undefined;
-	return await currentPrice(ctx, 'inverse', f.symbol, 'indexPrice', i);
+	return await instruments.currentPrice(ctx, 'inverse', f.symbol, 'indexPrice', i);
 }
 
 /**
@@ -65,20 +49,20 @@ async function sizedQty(ctx: IExecuteFunctions, qtyType: QtyType, body: IDataObj
 		case 'base':
 			return value;
 		case 'quote':
-			return qtyFromQuote(value, price, f, trace);
+			return sizing.qtyFromQuote(value, price, f, trace);
 		case 'balancePercent': {
-			const coin = spendCoin(f, side);
-			const w = await fetchWallet(ctx, i);
-			if (f.category === 'spot') return balanceQty(w, 'REGULAR_MARGIN', value, '1', price, f, side, undefined, trace);
-			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
-			return balanceQty(w, await fetchMarginMode(ctx, i), value, await leverageOf(ctx, body, i), price, f, side, fallback, trace);
+			const coin = sizing.spendCoin(f, side);
+			const w = await balances.fetchWallet(ctx, i);
+			if (f.category === 'spot') return balances.balanceQty(w, 'REGULAR_MARGIN', value, '1', price, f, side, undefined, trace);
+			const fallback = balances.usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
+			return balances.balanceQty(w, await balances.fetchMarginMode(ctx, i), value, await leverageOf(ctx, body, i), price, f, side, fallback, trace);
 		}
 		case 'risk': {
-			if (!body.stopLoss) throw new SizingError('Risk sizing needs a Stop Loss (Additional Fields): the quantity is the risk divided by the distance to the stop.');
-			const coin = pnlCoin(f);
-			const w = await fetchWallet(ctx, i);
-			const fallback = usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
-			return riskQty(w, value, price, String(body.stopLoss), f, fallback, trace);
+			if (!body.stopLoss) throw new sizing.SizingError('Risk sizing needs a Stop Loss (Additional Fields): the quantity is the risk divided by the distance to the stop.');
+			const coin = sizing.pnlCoin(f);
+			const w = await balances.fetchWallet(ctx, i);
+			const fallback = balances.usdPriceOf(w, coin) ? undefined : await fallbackPrice(ctx, f, coin, i);
+			return balances.riskQty(w, value, price, String(body.stopLoss), f, fallback, trace);
 		}
 	}
 }
@@ -122,11 +106,11 @@ function applyTpslOffsets(body: IDataObject, unit: TpslUnit, entry: string, f: I
 		const value = body[field];
 		if (value === undefined || value === '' || value === '0') continue;
 		const distance = String(value);
-		if (!D.isPositive(distance)) throw new SizingError(`"${field}" is a distance in ${unit} here and must be positive, got ${distance}.`);
+		if (!D.isPositive(distance)) throw new sizing.SizingError(`"${field}" is a distance in ${unit} here and must be positive, got ${distance}.`);
 		const up = (kind === 'takeProfit') === long;
-		const raw = unit === 'percent' ? priceFromPercent(entry, distance, up ? 'up' : 'down') : priceFromTicks(entry, distance, f, up ? 'up' : 'down');
-		if (!D.isPositive(raw)) throw new SizingError(`"${field}" ${distance} ${unit} from ${entry} gives ${raw}: a price must be positive.`);
-		body[field] = roundPrice(raw, f, kind, long ? 'Buy' : 'Sell');
+		const raw = unit === 'percent' ? sizing.priceFromPercent(entry, distance, up ? 'up' : 'down') : sizing.priceFromTicks(entry, distance, f, up ? 'up' : 'down');
+		if (!D.isPositive(raw)) throw new sizing.SizingError(`"${field}" ${distance} ${unit} from ${entry} gives ${raw}: a price must be positive.`);
+		body[field] = sizing.roundPrice(raw, f, kind, long ? 'Buy' : 'Sell');
 	}
 }
 
@@ -139,25 +123,25 @@ export async function prepareCreate(ctx: IExecuteFunctions, body: IDataObject, s
 	const category = String(body.category);
 	const symbol = String(body.symbol);
 	try {
-		const f = await instrumentFilters(ctx, category, symbol, i);
+		const f = await instruments.instrumentFilters(ctx, category, symbol, i);
 		const side = body.side === 'Sell' ? 'Sell' : 'Buy';
 		if (s.roundPrices) {
 			for (const [field, kind] of PRICE_FIELDS) {
 				if (s.tpslUnit !== 'price' && (field === 'takeProfit' || field === 'stopLoss')) continue;
-				if (body[field] !== undefined && body[field] !== '' && body[field] !== '0') body[field] = roundPrice(String(body[field]), f, kind, side);
+				if (body[field] !== undefined && body[field] !== '' && body[field] !== '0') body[field] = sizing.roundPrice(String(body[field]), f, kind, side);
 			}
 		}
 		const limit = body.orderType === 'Limit' && body.price ? String(body.price) : undefined;
-		const price = limit ?? (await currentPrice(ctx, category, symbol, 'lastPrice', i));
+		const price = limit ?? (await instruments.currentPrice(ctx, category, symbol, 'lastPrice', i));
 		if (s.tpslUnit !== 'price') applyTpslOffsets(body, s.tpslUnit, limit ?? (body.triggerPrice ? String(body.triggerPrice) : price), f);
 		const trace: RoundTrace = {};
 		body.qty = await sizedQty(ctx, s.qtyType, body, f, price, i, trace);
 		noteRounding(ctx, trace, f, i);
 		if (s.qtyType !== 'base' && category === 'spot' && body.orderType === 'Market') body.marketUnit = 'baseCoin';
-		const problem = category === 'spot' && body.orderType === 'Market' && body.marketUnit !== 'baseCoin' ? undefined : qtyProblem(String(body.qty), price, String(body.orderType), f);
-		if (problem) throw new SizingError(problem);
+		const problem = category === 'spot' && body.orderType === 'Market' && body.marketUnit !== 'baseCoin' ? undefined : sizing.qtyProblem(String(body.qty), price, String(body.orderType), f);
+		if (problem) throw new sizing.SizingError(problem);
 	} catch (error) {
-		if (error instanceof SizingError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i });
+		if (error instanceof sizing.SizingError) throw new NodeOperationError(ctx.getNode(), error.message, { itemIndex: i });
 		throw new NodeOperationError(ctx.getNode(), error as Error, { itemIndex: i });
 	}
 }
@@ -174,7 +158,7 @@ export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: Cr
 	await resolvePositionIdx(ctx, body, i);
 	if (!s.dryRun) {
 		try {
-			return await createOrderOnce(ctx, body, i);
+			return await orderCreate.createOrderOnce(ctx, body, i);
 		} catch (error) {
 			// the position mode kept for Auto is stale (the user switched it): Bybit refused before acting,
 			// so the order goes once more with the mode read fresh
@@ -182,10 +166,10 @@ export async function runCreate(ctx: IExecuteFunctions, body: IDataObject, s: Cr
 			await forgetPositionMode(ctx, String(body.category), String(body.symbol));
 			body.positionIdx = 'auto';
 			await resolvePositionIdx(ctx, body, i);
-			return await createOrderOnce(ctx, body, i);
+			return await orderCreate.createOrderOnce(ctx, body, i);
 		}
 	}
 	await checkGuardrails.call(ctx, { method: 'POST', path: '/v5/order/create', body, itemIndex: i });
 	// Bybit's own margin check where the environment serves it (never places the order, never fails the dry run)
-	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed', bybitPreCheck: await askPreCheck(ctx, body, i) };
+	return { dryRun: true, method: 'POST', path: '/v5/order/create', body, guardrails: 'passed', bybitPreCheck: await preCheck.askPreCheck(ctx, body, i) };
 }

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
+import { positionOps } from '../trading/lazy';
 import { bybitApiRequest, bybitApiRequestAllItems } from '../transport';
-import { breakevenStop, closeAll, closePosition, flipPosition, setTargetPosition } from '../trading/positionOps';
 import { additional, category, choice, decimal, forCategories, POSITION_IDX, returnAllOrLimit, symbol, text, TIME_RANGE, TRIGGER_BY } from './fields';
 import { resolvePositionIdx } from './positionIdx';
 import type { OperationSpec } from './types';
@@ -122,7 +122,7 @@ export const positionSpecs: OperationSpec[] = [
 		description: 'Close a symbol\'s position (or one hedge side) with a reduce-only market order of the exact size; spot sells the free base coin', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse', 'spot', 'option']), symbol(), { ...SIDE_IDX, displayOptions: { show: { category: ['linear', 'inverse'] } } }, ACTION_LINK_ID],
 		async run(i, params) {
-			return await closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i, linkIdOf(this, params, i));
+			return await positionOps.closePosition(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i, linkIdOf(this, params, i));
 		},
 	},
 	{
@@ -131,7 +131,7 @@ export const positionSpecs: OperationSpec[] = [
 		description: 'Close every open position in a category', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse', 'option']), text('Settle Coin', 'settleCoin', 'Only positions settled in this coin (linear: default USDT)'), ACTION_LINK_ID],
 		async run(i, params) {
-			return await closeAll(this, String(params.category), params.settleCoin as string | undefined, i, linkIdOf(this, params, i));
+			return await positionOps.closeAll(this, String(params.category), params.settleCoin as string | undefined, i, linkIdOf(this, params, i));
 		},
 	},
 	{
@@ -139,7 +139,7 @@ export const positionSpecs: OperationSpec[] = [
 		description: 'Close the position and open the other side', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse']), symbol(), decimal('Quantity', 'qty', 'Size of the new position (empty: the current size)'), ACTION_LINK_ID],
 		async run(i, params) {
-			return await flipPosition(this, String(params.category), String(params.symbol), params.qty as string | undefined, i, linkIdOf(this, params, i));
+			return await positionOps.flipPosition(this, String(params.category), String(params.symbol), params.qty as string | undefined, i, linkIdOf(this, params, i));
 		},
 	},
 	{
@@ -147,7 +147,7 @@ export const positionSpecs: OperationSpec[] = [
 		description: 'Bring a one-way position to a signed size (+long, -short, 0 flat) with the minimum order', method: 'POST', path: '/v5/order/create', docs: 'order/create-order', write: true,
 		fields: [category(['linear', 'inverse']), symbol(), { displayName: 'Target Size', name: 'target', type: 'string', default: '', required: true, placeholder: '-0.01', description: 'Signed position size: positive long, negative short, 0 flat' }, ACTION_LINK_ID],
 		async run(i, params) {
-			return await setTargetPosition(this, String(params.category), String(params.symbol), String(params.target), i, linkIdOf(this, params, i));
+			return await positionOps.setTargetPosition(this, String(params.category), String(params.symbol), String(params.target), i, linkIdOf(this, params, i));
 		},
 	},
 	{
@@ -155,7 +155,7 @@ export const positionSpecs: OperationSpec[] = [
 		description: 'Set the stop-loss at the entry price', method: 'POST', path: '/v5/position/trading-stop', docs: 'position/trading-stop', write: true,
 		fields: [category(['linear', 'inverse']), symbol(), SIDE_IDX],
 		async run(i, params) {
-			return await breakevenStop(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
+			return await positionOps.breakevenStop(this, String(params.category), String(params.symbol), idxOf(params.positionIdx), i);
 		},
 	},
 ];

@@ -6,8 +6,8 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
+import { decimalMath as D } from '../trading/lazy';
 import { bybitApiRequest } from '../transport';
-import * as D from '../trading/decimalMath';
 import { additional, choice, coin, decimal, returnAllOrLimit, text } from './fields';
 import { checkDecimal } from './inputs';
 import type { OperationSpec } from './types';
