@@ -72,6 +72,9 @@ export class CatchUp {
 	/** REST requests sent by passes (tests and benchmarks). */
 	requests = 0;
 
+	/** `retryBaseMs`: the wait after the first failed pass, doubling up to 30 s. */
+	constructor(private readonly retryBaseMs = 1000) {}
+
 	/** Marks the trigger due and starts a pass unless one runs (a running pass starts another for it). */
 	request(member: CatchUpMember): void {
 		this.due.add(member);
@@ -99,7 +102,7 @@ export class CatchUp {
 					failures++;
 					for (const m of waiting) this.due.add(m);
 					waiting[0].warn(`Bybit Trigger catch-up failed (attempt ${failures}; trying again): ${(error as Error).message}`);
-					const until = Date.now() + Math.min(30_000, 1000 * 2 ** Math.min(failures - 1, 5));
+					const until = Date.now() + Math.min(30_000, this.retryBaseMs * 2 ** Math.min(failures - 1, 5));
 					while (Date.now() < until && [...this.due].some((m) => m.live)) await sleep(Math.min(100, until - Date.now()));
 				}
 			}

@@ -38,7 +38,8 @@ async function check(cmds: Iterable<fc.AsyncCommand<Model, Real>>, categories: s
 			invented: [],
 		});
 		expect(verdict.emitted).toBe(verdict.expected);
-		expect(verdict.savedKeys).toBeLessThanOrEqual(keyBound(model));
+		// what the last emit saved: within the bound, or (saved while a catch-up was due) no more keys than events (book.model.test.ts proves the bound once none is due)
+		expect(verdict.savedKeys).toBeLessThanOrEqual(Math.max(keyBound(model), model.happened.size / 2));
 		return { model, verdict };
 	} finally {
 		clearTimeout(timer);
