@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
 import { CatchUpFault, commands, Drop, keyBound, Push, settle, setup, Start, Stop, Sweep, teardown, Wait, type Model, type Real, type Verdict } from './exactlyOnceModel';
 
-const RUNS = Number(process.env.MODEL_RUNS ?? 500);
+const RUNS = Number(process.env.MODEL_RUNS ?? 300);
 const SEED = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED) : Date.now() % 2 ** 31;
 
 jest.setTimeout(3_600_000);
