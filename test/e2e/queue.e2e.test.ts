@@ -186,15 +186,30 @@ describeQueue('n8n 2.41.1 queue mode: main + 2 workers over Redis and Postgres',
 		const alert = { secret: ALERT_SECRET, id, ticker: 'BYBIT:SOLUSDT.P', action: 'buy', contracts: '1', market_position: 'long', prev_market_position: 'flat', time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') };
 		const mine = () => sandboxOrders(sandbox.control.getState()).filter((o) => String(o.orderLinkId).startsWith(`tv-${id}`));
 		const creates = () => sandbox.control.requests().filter((r) => r.path === '/v5/order/create' && String(r.body ?? '').includes(id));
+		const control = sandbox.control as unknown as { delayNext(n: number, ms: number, prefix: string): void; pausePushes(): void; resumePushes(): void };
+		// The order's fill would start a fills-to-chat execution at the same moment, maybe on the other worker:
+		// the sandbox holds its pushes until the worker running the alert is known.
+		control.pausePushes();
 		const before = stack.executionsByWorker();
 		// Bybit makes the order at once and its answer is held: the worker is killed while it waits.
-		(sandbox.control.delayNext as (n: number, ms: number, prefix: string) => void)(1, 90_000, '/v5/order/create');
+		control.delayNext(1, 90_000, '/v5/order/create');
 		const first = httpJson('POST', `${stack.base}/webhook/bybit-signal`, alert, {}, 150_000).then(
 			(r) => r.status,
 			(e: Error) => e.message,
 		);
 		await waitFor('the create on the sandbox (the order exists, its answer held)', () => mine().length === 1, 30_000, 100);
-		const worker = await waitFor('the worker running the execution', () => stack.workers.find((w) => stack.executionsByWorker()[w.label].length > (before[w.label] ?? []).length), 10_000, 100);
+		let worker: N8nProcess;
+		try {
+			const started = await waitFor('the worker running the execution', () => {
+				const now = stack.executionsByWorker();
+				const busy = stack.workers.filter((w) => now[w.label].length > (before[w.label] ?? []).length);
+				return busy.length ? busy : undefined;
+			}, 10_000, 100);
+			expect(started).toHaveLength(1); // the alert's execution, nothing else
+			worker = started[0];
+		} finally {
+			control.resumePushes();
+		}
 		const pid = worker.child.pid;
 		process.kill(pid, 'SIGKILL');
 		const killedAt = Date.now();
