@@ -147,15 +147,20 @@ export class Connection {
 		if (this.closed) return false;
 		const fresh = this.take(listener);
 		const known = listener.topics.filter((t) => !fresh.includes(t) && this.spec.snapshots?.(t));
-		try {
-			if (!this.ready) this.ready = this.stream.start();
-			await this.ready;
-			if (fresh.length) await this.stream.subscribe(fresh);
-			// the others' listeners get the same snapshot again: for a snapshot-and-deltas topic that changes nothing
-			if (known.length) await this.stream.refresh(known);
-		} catch (error) {
+		if (!this.ready) this.ready = this.stream.start();
+		const refused = await this.ready
+			.then(async () => {
+				if (fresh.length) await this.stream.subscribe(fresh);
+				// the others' listeners get the same snapshot again: for a snapshot-and-deltas topic that changes nothing
+				if (known.length) await this.stream.refresh(known);
+			})
+			.then(
+				() => undefined,
+				(error: Error) => error,
+			);
+		if (refused) {
 			await this.leave(listener);
-			throw error;
+			return await Promise.reject(refused);
 		}
 		if (!this.closed) return true;
 		await this.leave(listener);

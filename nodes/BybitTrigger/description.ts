@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { publicStreamHosts } from '../../credentials/common/bybit/endpoints';
+import { compareNames, publicStreamHosts } from '../../credentials/common/bybit/endpoints';
 import { symbolLocator } from '../Bybit/methods/symbolLocator';
 
 const ACCOUNT = { show: { source: ['account'] } };
@@ -84,7 +84,7 @@ export const triggerProperties: INodeProperties[] = [
 		type: 'options',
 		displayOptions: MARKET,
 		// mainnet, testnet and the regional sites with their own public streams (values: environment keys of endpoints.ts)
-		options: [{ name: 'Custom URL', value: 'custom' }, ...publicStreamHosts()].sort((a, b) => a.name.localeCompare(b.name)),
+		options: [{ name: 'Custom URL', value: 'custom' }, ...publicStreamHosts()].sort((a, b) => compareNames(a.name, b.name)),
 		default: 'mainnet',
 	},
 	{
