@@ -131,8 +131,8 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 			book.onMessage(msg as unknown as PrivateMessage);
 		},
 		onDropped: () => book.hold(),
-		onReconnected: () => {
-			if (catchUp && instance.live) catchUps().request(book);
+		onReconnected: (on) => {
+			if (catchUp && instance.live) catchUpOf(on).request(book);
 		},
 		onFatal: (error) => {
 			if (instance.live) fatal(ctx, error);
@@ -153,7 +153,6 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 		shared: ctx.getMode() === 'trigger' && !chosen.includes('dcp'),
 	};
 	let connection: Connection | undefined;
-	const catchUps = () => catchUpOf(connection!);
 	let left = false;
 	const leave = async () => {
 		if (left) return;
@@ -175,7 +174,7 @@ export async function accountStream(ctx: ITriggerFunctions, options: IDataObject
 	}
 	// After an n8n restart or a reactivation, the ledgers say where we stopped. Not awaited: a slow or
 	// failing catch-up (tried again until it succeeds) must not hold up the activation; its items follow.
-	if (resuming && catchUp) catchUps().request(book);
+	if (resuming && catchUp) catchUpOf(connection).request(book);
 	// saved by n8n when the activation completes
 	persist();
 	out.release();

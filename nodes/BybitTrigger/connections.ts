@@ -26,8 +26,8 @@ export interface Listener {
 	onMessage(msg: StreamMessage): void;
 	/** The connection was lost (called at once, before any reconnect). */
 	onDropped?(): void;
-	/** The connection is back and subscribed again. */
-	onReconnected?(): void;
+	/** The connection is back and subscribed again (also for a listener whose join has not returned yet). */
+	onReconnected?(connection: Connection): void;
 	onFatal(error: Error): void;
 }
 
@@ -83,7 +83,7 @@ export class Connection {
 				for (const l of this.listeners) l.onDropped?.();
 			},
 			onReconnected: async () => {
-				for (const l of this.listeners) l.onReconnected?.();
+				for (const l of this.listeners) l.onReconnected?.(this);
 			},
 			onFatal: (error) => {
 				// a key refused on reconnect: this connection is over; triggers activated again open a new one

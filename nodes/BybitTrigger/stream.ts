@@ -402,7 +402,8 @@ export class BybitStream {
 				if (this.closing) return;
 				this.connectFailures = 0;
 				this.reconnects++;
-				await this.options.onReconnected?.();
+				// what the owner does once reconnected is not the connection's failure: never connect again for it
+				await Promise.resolve(this.options.onReconnected?.()).catch((error: Error) => this.options.onFatal(error));
 				return;
 			} catch (error) {
 				if (error instanceof StreamAuthError) {

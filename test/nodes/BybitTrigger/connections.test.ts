@@ -93,6 +93,21 @@ describe('Bybit Trigger: shared connections', () => {
 		expect(runs.map((r) => r.items().length)).toEqual([6, 6, 0]);
 	});
 
+	// found by the exactly-once model: the reconnect handler of a trigger whose join had not returned threw, and the stream reconnected for ever
+	it('a trigger activating while the shared connection reconnects gets its events, on the one socket', async () => {
+		const first = await startTrigger(ACCOUNT, triggerCredentials(sandbox));
+		const closes = sandbox.control.closeCodes().length;
+		sandbox.control.dropAllSockets();
+		while (sandbox.control.closeCodes().length === closes) await settle(5);
+		const second = await startTrigger({ ...ACCOUNT, category: 'linear' }, triggerCredentials(sandbox)); // joins while reconnecting
+		await sandbox.control.pushBurst(2, { topics: ['order', 'execution'] });
+		await first.waitFor((items) => items.length >= 4);
+		await second.waitFor((items) => items.length >= 4);
+		await settle(1500); // past another backoff: no second reconnect
+		expect(sandbox.control.openSockets()).toBe(1);
+		expect(first.errors).toEqual([]);
+	});
+
 	it('a topic is unsubscribed when its last trigger leaves, and kept while another needs it', async () => {
 		const orders = await startTrigger({ source: 'account', events: ['order'], category: 'linear' }, triggerCredentials(sandbox));
 		const fills = await startTrigger({ source: 'account', events: ['execution'], category: 'linear' }, triggerCredentials(sandbox));
