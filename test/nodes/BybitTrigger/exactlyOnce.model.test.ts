@@ -14,7 +14,7 @@ import fc from 'fast-check';
 
 import { openConnections } from '../../../nodes/BybitTrigger/connections';
 import { resetRateLimiter } from '../../../nodes/Bybit/transport/rateLimiter';
-import { CatchUpFault, commands, Drop, keyBound, Push, settle, setup, Start, Stop, Sweep, teardown, Wait, type Model, type Real, type Verdict } from './exactlyOnceModel';
+import { CatchUpFault, commands, Drop, keyBound, Push, Reactivate, settle, setup, Start, Stop, Sweep, teardown, Wait, type Model, type Real, type Verdict } from './exactlyOnceModel';
 
 const RUNS = Number(process.env.MODEL_RUNS ?? 300);
 const SEED = process.env.MODEL_SEED !== undefined ? Number(process.env.MODEL_SEED) : Date.now() % 2 ** 31;
