@@ -69,8 +69,6 @@ const wants = (m: CatchUpMember, stream: Stream) =>
 export class CatchUp {
 	private readonly due = new Set<CatchUpMember>();
 	private running = false;
-	/** REST requests sent by passes (tests and benchmarks). */
-	requests = 0;
 
 	/** `retryBaseMs`: the wait after the first failed pass, doubling up to 30 s. */
 	constructor(private readonly retryBaseMs = 1000) {}
@@ -126,7 +124,6 @@ export class CatchUp {
 				const rest = takers.find((m) => m.live)?.rest;
 				if (!rest) continue;
 				const { path, pageSize, time } = PATHS[stream];
-				this.requests++;
 				const rows = await bybitApiRequestAllItems.call(rest, { method: 'GET', path, qs: { category, startTime: start } }, { pageSize });
 				for (const m of takers) {
 					const floor = from.get(m)![stream]!;

@@ -7,9 +7,9 @@
  * old one is still connected. A module-level registry keyed by workflow id +
  * node id hands the slot to the newest instance: from that moment the older
  * one emits nothing and sends nothing, and the newer one takes over what the
- * older one had seen (de-duplication state) and its connection health
- * (reconnect backoff), so neither an event nor a reconnect storm restarts
- * from zero. Manual (test) runs never take part: they must not silence the
+ * older one had seen (de-duplication state), so no event is emitted twice.
+ * (Connection health, the reconnect backoff, belongs to the shared
+ * connection both instances use: connections.ts.) Manual (test) runs never take part: they must not silence the
  * active workflow.
  *
  * `Instance.live` is checked before every emit and every REST call; after
@@ -17,30 +17,18 @@
  */
 import type { IDataObject, IHttpRequestOptions, ITriggerFunctions } from 'n8n-workflow';
 
-/** Connection health carried across reactivations (see stream.ts). */
-export interface Health {
-	/** Consecutive reconnect attempts without a connection that stayed up. */
-	failures: number;
-	/** Consecutive connections closed by the server before they proved stable. */
-	shortLived: number;
-}
-
 interface Slot<S> {
 	owner?: Instance<S>;
 	/** The latest owner's state, kept after it closes for the next instance. */
 	state?: S;
-	health: Health;
 }
 
 const slots = new Map<string, Slot<unknown>>();
 
 export class Instance<S> {
 	private closed = false;
-	readonly health: Health;
 
-	constructor(private readonly slot?: Slot<S>) {
-		this.health = slot?.health ?? { failures: 0, shortLived: 0 };
-	}
+	constructor(private readonly slot?: Slot<S>) {}
 
 	/** Whether this instance may still emit and send requests. */
 	get live(): boolean {
@@ -73,7 +61,7 @@ export function claim<S>(ctx: ITriggerFunctions): { instance: Instance<S>; previ
 	const key = `${workflowId}|${ctx.getNode().id}`;
 	let slot = slots.get(key) as Slot<S> | undefined;
 	if (!slot) {
-		slot = { health: { failures: 0, shortLived: 0 } };
+		slot = {};
 		slots.set(key, slot as Slot<unknown>);
 	}
 	const instance = new Instance<S>(slot);
