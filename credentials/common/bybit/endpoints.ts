@@ -138,3 +138,25 @@ export function publicStreamHosts(): Array<{ name: string; value: PresetEnvironm
 			return { name: `${ENVIRONMENTS[key].name.replace(/ \(.*\)$/, '')} (${host})`, value: key };
 		});
 }
+
+/**
+ * Hosts of the WebSocket Trade API (`/v5/trade`, docs: websocket/trade/guideline.mdx): mainnet
+ * (the Bytick REST host's accounts are mainnet's), testnet, and the two regional sites the docs
+ * name (Turkey, Kazakhstan). Demo trading has none (the docs say so); the other regional sites
+ * are not documented, so their orders stay on REST rather than go to a host that may not know
+ * the account.
+ */
+const TRADE_HOSTS: Partial<Record<PresetEnvironment, string>> = {
+	mainnet: 'wss://stream.bybit.com',
+	mainnetBytick: 'wss://stream.bybit.com',
+	testnet: 'wss://stream-testnet.bybit.com',
+	turkey: 'wss://stream.bybit.tr',
+	kazakhstan: 'wss://stream.bybit.kz',
+};
+
+/** The `/v5/trade` URL for a credential's environment, or undefined where Bybit offers no WebSocket order entry. Custom: the WebSocket Base URL (or the Base URL as ws). */
+export function wsTradeUrl(settings: HostSettings): string | undefined {
+	if (settings.environment === 'custom') return `${wsBaseUrl(settings, 'private')}/v5/trade`;
+	const host = TRADE_HOSTS[(settings.environment ?? 'mainnet') as PresetEnvironment];
+	return host ? `${host}/v5/trade` : undefined;
+}
