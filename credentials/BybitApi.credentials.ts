@@ -106,6 +106,27 @@ export class BybitApi implements ICredentialType {
 				'How many n8n processes use this API key at the same time (in queue mode: the number of workers, plus the main process if it runs the Bybit Trigger). Each takes its share of Bybit\'s per-key rate limits and of the IP budget, so together they stay within what Bybit allows.',
 		},
 		{
+			displayName: 'Order Entry',
+			name: 'orderEntry',
+			type: 'options',
+			options: [
+				{
+					name: 'REST',
+					value: 'rest',
+					description: 'Each order is its own signed HTTPS request',
+				},
+				{
+					name: 'WebSocket (Lower Latency)',
+					value: 'websocket',
+					description:
+						'Orders go over one authenticated connection per key, kept open while in use (Bybit\'s WebSocket Trade API); where Bybit does not offer it (Demo Trading, some regional sites) they go over REST',
+				},
+			],
+			default: 'rest',
+			description:
+				'How the Bybit node sends order creates, amends and cancels (single and batch, including Create From Signal, Close, Flip and Set Target). Safety limits, rate limits and never-twice rules are the same either way.',
+		},
+		{
 			displayName:
 				'Safety limits below apply to every request signed with this credential: Bybit nodes, AI-agent tools and the HTTP Request node. Refused requests are never sent. Reduce-only closes are always allowed.',
 			name: 'safetyNotice',

@@ -15,7 +15,9 @@ export type RunNote =
 	/** Return All stopped at a maximum: `max` rows of an endpoint without pages, or `max` pages. */
 	| { kind: 'returnAllCapped'; itemIndex: number; operation: string; max: number; unit: 'rows' | 'pages'; narrow: string }
 	/** A computed or given quantity was rounded down to the instrument's qtyStep before sending. */
-	| { kind: 'qtyRoundedDown'; itemIndex: number; symbol: string; requested: string; sent: string; qtyStep: string };
+	| { kind: 'qtyRoundedDown'; itemIndex: number; symbol: string; requested: string; sent: string; qtyStep: string }
+	/** The credential asks for WebSocket order entry, and this order went over REST (why: `reason`). */
+	| { kind: 'orderEntryRest'; itemIndex: number; reason: string };
 
 const NOTES = new WeakMap<object, RunNote[]>();
 
@@ -56,6 +58,7 @@ const isDuplicate = (row: IDataObject) => row.recovered === 'duplicateOrderLinkI
 
 const capped = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'returnAllCapped' }> => n.kind === 'returnAllCapped');
 const rounded = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'qtyRoundedDown' }> => n.kind === 'qtyRoundedDown');
+const overRest = (f: RunFacts) => (f.notes ?? []).filter((n): n is Extract<RunNote, { kind: 'orderEntryRest' }> => n.kind === 'orderEntryRest');
 const itemsOf = (notes: Array<{ itemIndex: number }>) => {
 	const nos = [...new Set(notes.map((n) => n.itemIndex + 1))];
 	return `item${nos.length > 1 ? 's' : ''} ${nos.slice(0, 5).join(', ')}${nos.length > 5 ? ` and ${nos.length - 5} more` : ''}`;
@@ -99,6 +102,18 @@ const RULES: Array<{ applies: (f: RunFacts) => boolean; hint: (f: RunFacts) => N
 				type: 'info',
 				location: 'outputPane',
 				message: `Quantity rounded down to the quantity step (${itemsOf(list)}): ${shown.join('; ')}${list.length > 3 ? `; and ${list.length - 3} more` : ''}. Bybit takes only multiples of qtyStep; rounding down never orders more than asked.`,
+			};
+		},
+	},
+	{
+		applies: (f) => overRest(f).length > 0,
+		hint: (f) => {
+			const list = overRest(f);
+			const reasons = [...new Set(list.map((n) => n.reason))];
+			return {
+				type: 'info',
+				location: 'outputPane',
+				message: `Sent over REST, not WebSocket (${itemsOf(list)}): ${reasons.slice(0, 2).join('; ')}. The credential's Order Entry is WebSocket; nothing else changes (the same safety limits, rate limits and never-twice rules apply).`,
 			};
 		},
 	},

@@ -8,7 +8,7 @@
 import { NodeOperationError, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { credentialSecrets } from '../../../credentials/common/bybit/errors';
-import { ENVIRONMENTS, originOf, restBaseUrl, restOrigin, type HostSettings } from '../../../credentials/common/bybit/endpoints';
+import { ENVIRONMENTS, originOf, restBaseUrl, restOrigin, wsTradeUrl, type HostSettings } from '../../../credentials/common/bybit/endpoints';
 import { guardrailsOf, unsignedRefusal, type GuardrailSettings, type Guardrails } from '../../../credentials/common/bybit/safety';
 import { serializeQuery, type QueryParams } from '../../../credentials/common/bybit/signing';
 import type { BybitContext, BybitRequest } from './index';
@@ -94,6 +94,10 @@ export interface KeyInfo {
 	unsignedBase?: string;
 	/** n8n processes sharing the key and IP (credential "Processes Sharing This Key"). */
 	processes: number;
+	/** The credential's Order Entry: `rest` (default) or `websocket`. */
+	orderEntry: 'rest' | 'websocket';
+	/** With WebSocket order entry: the host's `/v5/trade` URL, undefined where Bybit offers none. */
+	tradeUrl?: string;
 }
 
 /** The key on its host (never the secret): what per-key caches and limits are kept under. */
@@ -101,7 +105,7 @@ export function keyScope(key: Pick<KeyInfo, 'origin' | 'apiKey'>): string {
 	return `${key.origin}|${key.apiKey}`;
 }
 
-type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string; rsaPrivateKey?: string; processesSharingKey?: number | string };
+export type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiSecret?: string; rsaPrivateKey?: string; processesSharingKey?: number | string; orderEntry?: string };
 
 /**
  * n8n reads and decrypts the credential from its database on every getCredentials call: one read
@@ -110,7 +114,7 @@ type CredentialData = HostSettings & GuardrailSettings & { apiKey?: string; apiS
 const CREDENTIAL_TTL_MS = 1000;
 const credentialReads = new WeakMap<object, { at: number; data: Promise<CredentialData> }>();
 
-async function readCredentials(ctx: BybitContext): Promise<CredentialData> {
+export async function readCredentials(ctx: BybitContext): Promise<CredentialData> {
 	const hit = credentialReads.get(ctx);
 	if (hit && Date.now() - hit.at < CREDENTIAL_TTL_MS) return await hit.data;
 	const data = ctx.getCredentials('bybitApi') as Promise<CredentialData>;
@@ -121,7 +125,7 @@ async function readCredentials(ctx: BybitContext): Promise<CredentialData> {
 
 export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
 	const open = publicHost(ctx, itemIndex);
-	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open, processes: 1 };
+	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open, processes: 1, orderEntry: 'rest' };
 	let credentials: CredentialData;
 	try {
 		credentials = await readCredentials(ctx);
@@ -138,7 +142,9 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
 			guardrails: guardrailsOf(credentials),
 			secrets: Object.freeze(credentialSecrets({ ...credentials, apiKey })) as string[],
 			processes: Number.isFinite(processes) && processes > 1 ? processes : 1,
-		});
+			orderEntry: credentials.orderEntry === 'websocket' ? 'websocket' : 'rest',
+			tradeUrl: credentials.orderEntry === 'websocket' ? wsTradeUrl(credentials) : undefined,
+		} satisfies KeyInfo);
 		keyInfos.set(credentials, info);
 	}
 	return info;

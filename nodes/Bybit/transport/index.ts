@@ -30,6 +30,7 @@ import { checkUnsigned, keyInfo, keyScope, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { arrivalDate } from './arrival';
+import { orderEntryFor, noteRest, sendOverWebSocket } from './orderEntry';
 import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
 
 export type BybitContext =
@@ -217,6 +218,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const bucket = `${keyScope(key)}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const documented = documentedLimit(req.path, category);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
+	// the credential's Order Entry: orders over the key's WebSocket where Bybit offers it
+	const ws = await orderEntryFor(this, key, req);
 	let resyncs = 0;
 	let lastOffset: number | undefined;
 	let rateLimitedRounds = 0;
@@ -227,8 +230,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		// market data has no per-key limit (only the IP budget below): nothing to reserve, nothing to wait for
 		const reservation = documented ? await acquire(bucket, documented, req.weight, key.processes) : undefined;
+		// the IP budget is HTTP's: an order over the WebSocket takes no slot (unless it falls back to REST)
+		const slot = async () => ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
 		// a free slot is taken at once; otherwise wait in line
-		const ticket = ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
+		let ticket = ws ? undefined : await slot();
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -241,18 +246,27 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		// the signer re-checks the request against the credential's limits with these facts
 		withMarketFacts(options, facts);
 
-		let res: RawResponse;
-		const sentAt = Date.now();
+		let res: RawResponse | undefined;
+		let sentAt = Date.now();
 		try {
-			res =
+			if (ws) {
+				const sent = await sendOverWebSocket(ws, req, facts);
+				if ('notSent' in sent) {
+					// nothing left this process: the same request goes over REST, and the run says why
+					noteRest(this, req, `the WebSocket Trade API could not be used (${sent.notSent})`);
+					ticket = await slot();
+					sentAt = Date.now();
+				} else res = sent;
+			}
+			res ??=
 				key.unsignedBase === undefined
 					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
 					: ((await sendUnsigned(this, key.unsignedBase, options)) as RawResponse);
-			ticket.release();
+			ticket?.release();
 			// the slot is dated from when Bybit counted the request, bounded by its answer's own stamp
 			settle(reservation, arrivalDate(key.origin, sentAt, Date.now(), (res?.body as BybitEnvelope | undefined)?.time));
 		} catch (error) {
-			ticket.release();
+			ticket?.release();
 			settle(reservation);
 			const refused = credentialErrorIn(error);
 			if (refused) {
