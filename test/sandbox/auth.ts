@@ -73,13 +73,17 @@ export function authenticate(ex: Exchange, req: AuthRequest, write: boolean, cat
 		const origin = restSigningString(tsRaw, apiKey, header(h, 'x-bapi-recv-window') ?? '', req.method === 'GET' ? req.rawQuery : req.rawBody);
 		return { key, signatureValid, error: new ApiError(10004, `error sign! origin_string[${origin}]`) };
 	}
-	if (!key.ips.includes('*') && !key.ips.includes(req.ip)) {
-		return { key, signatureValid, error: new ApiError(10010, "Unmatched IP, please check your API key's bound IP addresses.") };
+	const denied = accessError(key, req.ip, req.path, write, category);
+	return denied ? { key, signatureValid, error: denied } : { key, signatureValid };
+}
+
+/** IP binding, then permissions, for an authenticated key (REST and the WebSocket trade stream). */
+export function accessError(key: KeyRecord, ip: string, path: string, write: boolean, category: Category | undefined): ApiError | undefined {
+	if (!key.ips.includes('*') && !key.ips.includes(ip)) return new ApiError(10010, "Unmatched IP, please check your API key's bound IP addresses.");
+	if ((write && (key.readOnly || !hasPermission(key, path, category))) || (!write && !canRead(key, path))) {
+		return new ApiError(10005, 'Permission denied, please check your API key permissions.');
 	}
-	if ((write && (key.readOnly || !hasPermission(key, req.path, category))) || (!write && !canRead(key, req.path))) {
-		return { key, signatureValid, error: new ApiError(10005, 'Permission denied, please check your API key permissions.') };
-	}
-	return { key, signatureValid };
+	return undefined;
 }
 
 /**

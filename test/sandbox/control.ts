@@ -13,6 +13,7 @@ import { transferView, withdrawalView } from './state/assets';
 import { isInterval } from './state/market';
 import { parseDecimal } from './util/num';
 import type { WsServer } from './ws/server';
+import type { TradeFault, TradeFaultKind, TradeFrame, TradeStats } from './ws/tradeLog';
 import { CATEGORIES, type Category, type Json, type RequestLogEntry, type SandboxKey } from './types';
 
 export interface PriceInput {
@@ -94,6 +95,24 @@ export interface SandboxControl {
 	subscribers(topic: string): number;
 	/** Stop (true) or resume (false) answering pings, to simulate a half-dead connection. */
 	mutePongs(on: boolean): void;
+	/**
+	 * A fault on the next `n` order ops received on /v5/trade whose op starts
+	 * with `op` (default every order op): dropBeforeAccept (socket destroyed on
+	 * receipt, nothing executed), dropAfterAccept (executed, then the socket is
+	 * destroyed before the answer), delay (executed at once, answered `ms`
+	 * later), rateLimit (answered 10006 without executing).
+	 */
+	tradeFault(kind: TradeFaultKind, opts?: { n?: number; ms?: number; op?: string }): void;
+	/** Close every /v5/trade connection with `code`, or terminate them (clients see 1006) without one. Returns how many. */
+	closeTradeSockets(code?: number, reason?: string): number;
+	/** Counters of order ops on /v5/trade (received, executed, ok, answered, dropped..., per key and per op). */
+	tradeStats(): TradeStats;
+	/** Every frame received on /v5/trade, raw text as sent, oldest first, with what became of it. */
+	tradeFrames(): TradeFrame[];
+	/** Forgets the trade frames and zeroes the trade counters. */
+	clearTradeFrames(): void;
+	/** How many ms one second of `max_active_time` lasts (default 1000; tests shorten it). Applies to connections opened afterwards. */
+	setMaxActiveTimeScale(msPerSecond: number): void;
 }
 
 export interface ControlDeps {
@@ -186,6 +205,7 @@ export function createControl(d: ControlDeps): SandboxControl {
 		acceptThenDrop: (n, pathPrefix = '/v5/order/create') => faults.add('acceptThenDrop', n, { prefix: pathPrefix }),
 		clearFaults() {
 			faults.clear();
+			ws.trade.log.clearFaults();
 			ws.hub.dropAfterSubscribeMs = undefined;
 		},
 		dropAllSockets: () => ws.hub.terminateAll(),
@@ -210,6 +230,18 @@ export function createControl(d: ControlDeps): SandboxControl {
 		subscribers: (topic) => ws.hub.subs.get(topic)?.size ?? 0,
 		mutePongs: (on) => {
 			ws.hub.mutePongs = on;
+		},
+		tradeFault(kind, opts = {}) {
+			if (!['dropBeforeAccept', 'dropAfterAccept', 'delay', 'rateLimit'].includes(kind)) throw new Error(`sandbox control: unknown trade fault ${String(kind)}`);
+			ws.trade.log.addFault(kind, opts.n ?? 1, opts.op ?? '', opts.ms ?? 1000);
+		},
+		closeTradeSockets: (code, reason) => ws.trade.closeAll(code, reason),
+		tradeStats: () => structuredClone(ws.trade.log.stats),
+		tradeFrames: () => ws.trade.log.frames.map((f) => ({ ...f })),
+		clearTradeFrames: () => ws.trade.log.clear(),
+		setMaxActiveTimeScale(msPerSecond) {
+			if (!(msPerSecond > 0)) throw new Error('sandbox control: msPerSecond must be positive');
+			ws.activeTimeMsPerSecond = msPerSecond;
 		},
 	};
 	return control;
@@ -242,6 +274,7 @@ function state(d: ControlDeps): Json {
 		dcp: Object.fromEntries(ex.dcp),
 		burstEvents: ex.bursts.total(),
 		pendingFaults: d.faults.pending(),
+		trade: { pendingFaults: d.ws.trade.log.pendingFaults() satisfies TradeFault[], stats: d.ws.trade.log.stats, frames: d.ws.trade.log.frames.length, activeTimeCuts: d.ws.activeTimeCuts },
 		forcedRateLimits: d.forced.count,
 		rateLimits: d.limiter.enabled,
 		clockSkew: ex.skew,

@@ -37,6 +37,12 @@ function operations(c: SandboxControl): Record<string, (a: Args) => unknown> {
 		requests: () => c.requests(),
 		clearRequests: () => c.clearRequests(),
 		emitPrivate: (a) => c.emitPrivate(String(a.topic), (a.data as Json[]) ?? []),
+		tradeFault: (a) => c.tradeFault(a.kind as never, { n: N(a.n), ms: N(a.ms), op: S(a.op) }),
+		closeTradeSockets: (a) => c.closeTradeSockets(N(a.code), S(a.reason)),
+		tradeStats: () => c.tradeStats(),
+		tradeFrames: () => c.tradeFrames(),
+		clearTradeFrames: () => c.clearTradeFrames(),
+		setMaxActiveTimeScale: (a) => c.setMaxActiveTimeScale(N(a.msPerSecond, 1000)!),
 		pushBurst: async (a) => {
 			const r = await c.pushBurst(N(a.n, 1)!, a as never);
 			return { ...r, sentAt: undefined };

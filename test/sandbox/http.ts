@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'http';
 import { authenticate, checkSignature, clientIp } from './auth';
 import type { Faults } from './faults';
-import { PER_ITEM, RateLimiter, type LimitState } from './rateLimit';
+import { costOf, RateLimiter, type LimitState } from './rateLimit';
 import { RawBody, WithExtInfo, type RouteTable } from './routes/route';
 import type { Exchange } from './state/exchange';
 import { ApiError, CATEGORIES, type Category, type Json, type RequestLogEntry } from './types';
@@ -105,7 +105,7 @@ function handle(ctx: HttpContext, req: IncomingMessage, res: ServerResponse, pat
 	else finish();
 }
 
-function limitHeaders(s: LimitState | undefined): Record<string, string> {
+export function limitHeaders(s: LimitState | undefined): Record<string, string> {
 	if (!s) return {};
 	return { 'X-Bapi-Limit': String(s.limit), 'X-Bapi-Limit-Status': String(s.remaining), 'X-Bapi-Limit-Reset-Timestamp': String(s.resetAt) };
 }
@@ -142,7 +142,7 @@ function dispatch(
 			return { status: auth.error.status, headers: limitHeaders(peek), body: JSON.stringify({ retCode: auth.error.retCode, retMsg: auth.error.message, result: {}, retExtInfo: {}, time: now }) };
 		}
 		key = auth.key;
-		const items = PER_ITEM.has(path) && category !== 'option' && Array.isArray(params.request) ? Math.max(1, params.request.length) : 1;
+		const items = costOf(path, category, params);
 		if (ctx.forced.count > 0) {
 			ctx.forced.count -= 1;
 			const l = RateLimiter.limitFor(path, category) ?? { limit: 10, windowMs: 1000 };

@@ -26,6 +26,8 @@ export type { SandboxControl, PriceInput, BurstOptions, BurstResult } from './co
 export interface Sandbox {
 	restUrl: string;
 	wsUrl: string;
+	/** The WebSocket trade stream, `${wsUrl}/v5/trade`. */
+	tradeUrl: string;
 	control: SandboxControl;
 	close(): Promise<void>;
 }
@@ -44,14 +46,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	const forced = { count: 0 };
 	let control: SandboxControl | undefined;
 	let controlHttp: ReturnType<typeof controlHandler> | undefined;
+	const routes = buildRoutes(ex);
 	const server: Server = createServer(
 		createRequestHandler({
-			ex, routes: buildRoutes(ex), limiter, faults, log, forced,
+			ex, routes, limiter, faults, log, forced,
 			control: (req, res, path, body) => controlHttp!(req, res, path, body),
 		}),
 	);
 	server.keepAliveTimeout = 30_000;
-	const ws = new WsServer(ex, server);
+	const ws = new WsServer(ex, server, routes, limiter);
 	control = createControl({ ex, ws, faults, limiter, log, forced, defaultKey });
 	controlHttp = controlHandler(control);
 	await new Promise<void>((resolve, reject) => {
@@ -67,6 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 	return {
 		restUrl: `http://${base}`,
 		wsUrl: `ws://${base}`,
+		tradeUrl: `ws://${base}/v5/trade`,
 		control,
 		close() {
 			closed ??= (async () => {

@@ -65,6 +65,11 @@ const RULES: Record<string, Rule> = {
 /** Batch endpoints count each order; option batches count per request. */
 export const PER_ITEM = new Set(['/v5/order/create-batch', '/v5/order/amend-batch', '/v5/order/cancel-batch']);
 
+/** Units a request costs: each order of a batch (option batches: 1), else 1. */
+export function costOf(path: string, category: Category | undefined, params: Record<string, unknown>): number {
+	return PER_ITEM.has(path) && category !== 'option' && Array.isArray(params.request) ? Math.max(1, params.request.length) : 1;
+}
+
 export interface LimitState {
 	limit: number;
 	/** Requests (or items) still allowed in the window after this one. */

@@ -5,13 +5,21 @@ import type { KeyRecord } from '../state/exchange';
 
 export interface Conn {
 	ws: WebSocket;
-	kind: 'public' | 'private' | 'status';
+	kind: 'public' | 'private' | 'status' | 'trade';
 	category?: Category;
 	connId: string;
 	key?: KeyRecord;
 	topics: Set<string>;
 	/** Set once a drop is scheduled for this connection (dropAfterSubscribe). */
 	dropScheduled?: boolean;
+	/** Client address (IP binding checks on the trade stream). */
+	ip?: string;
+	/** Trade stream: the reqIds this connection has used. */
+	reqIds?: Set<string>;
+	/** Date.now() of the last frame either way (max_active_time). */
+	lastActive?: number;
+	/** Stops the max_active_time watch. */
+	stopActiveTime?: () => void;
 }
 
 export class Hub {
@@ -33,13 +41,18 @@ export class Hub {
 
 	/** A reply to a client op: never paused. */
 	reply(conn: Conn, msg: object): void {
-		if (conn.ws.readyState === 1) conn.ws.send(JSON.stringify(msg));
+		if (conn.ws.readyState !== 1) return;
+		conn.lastActive = Date.now();
+		conn.ws.send(JSON.stringify(msg));
 	}
 
 	/** A push (already serialised): queued while paused. */
 	push(conn: Conn, data: string): void {
 		if (this.paused) this.queue.push([conn, data]);
-		else if (conn.ws.readyState === 1) conn.ws.send(data);
+		else if (conn.ws.readyState === 1) {
+			conn.lastActive = Date.now();
+			conn.ws.send(data);
+		}
 	}
 
 	/** Push to every subscriber of a topic key. */

@@ -1,10 +1,10 @@
 /** The private stream (/v5/private): auth, subscriptions, account pushes, DCP. */
-import { verifyString, wsSigningString } from '../../../credentials/common/bybit/signing';
 import type { Exchange, PrivateTopic } from '../state/exchange';
 import { executionView, fastExecutionView, type Execution } from '../state/records';
 import { closeOrder } from '../state/matching';
 import type { Category, Json } from '../types';
 import type { Conn, Hub } from './hub';
+import { verifyWsAuth } from './wsAuth';
 
 const BASE_TOPICS = ['order', 'execution', 'execution.fast', 'position', 'wallet', 'greeks'];
 const CATEGORISED: Record<string, Category[]> = {
@@ -68,17 +68,9 @@ export class PrivateStream {
 	}
 
 	private auth(conn: Conn, args: unknown[]): Json {
-		const fail = (ret_msg: string) => ({ success: false, ret_msg, op: 'auth' });
-		if (conn.key) return fail('Repeat auth');
-		const [apiKey, expiresRaw, signature] = args;
-		const expires = typeof expiresRaw === 'number' ? expiresRaw : typeof expiresRaw === 'string' && /^\d+$/.test(expiresRaw) ? Number(expiresRaw) : NaN;
-		if (typeof apiKey !== 'string' || typeof signature !== 'string' || !Number.isFinite(expires)) return fail('Params Error');
-		const key = this.ex.keys.get(apiKey);
-		if (!key) return fail('API key is invalid.');
-		if (expires <= this.ex.now()) return fail('Params Error');
-		const secret = key.signatureMethod === 'rsa' ? key.publicKey : key.secret;
-		if (!verifyString(key.signatureMethod, secret, wsSigningString(expires), signature)) return fail('Params Error');
-		conn.key = key;
+		const out = verifyWsAuth(this.ex, conn.key, args);
+		if (out.failure) return { success: false, ret_msg: out.failure === 'repeat' ? 'Repeat auth' : out.failure === 'unknownKey' ? 'API key is invalid.' : 'Params Error', op: 'auth' };
+		conn.key = out.key;
 		return { success: true, ret_msg: '', op: 'auth' };
 	}
 

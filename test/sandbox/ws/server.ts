@@ -1,13 +1,18 @@
-/** WebSocket endpoints on the REST server's port: /v5/public/{category}, /v5/public/misc/status and /v5/private. */
+/** WebSocket endpoints on the REST server's port: /v5/public/{category}, /v5/public/misc/status, /v5/private and /v5/trade. */
 import type { IncomingMessage, Server } from 'http';
 import type { Duplex } from 'stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { clientIp } from '../auth';
+import type { RateLimiter } from '../rateLimit';
+import type { RouteTable } from '../routes/route';
 import type { Exchange } from '../state/exchange';
 import type { Category, Json } from '../types';
 import { Hub, type Conn } from './hub';
 import { PrivateStream } from './private';
 import { NoticeStreams, STATUS_PATH } from './notices';
 import { PublicStreams } from './public';
+import { parseMaxActiveTime, watchActiveTime } from './activeTime';
+import { TradeStream } from './trade';
 
 const PUBLIC = /^\/v5\/public\/(spot|linear|inverse|option)$/;
 
@@ -16,13 +21,21 @@ export class WsServer {
 	readonly priv: PrivateStream;
 	readonly pub: PublicStreams;
 	readonly notices: NoticeStreams;
+	readonly trade: TradeStream;
+	/** How long one second of `max_active_time` lasts (tests shorten it). */
+	activeTimeMsPerSecond = 1000;
+	/** Connections cut by max_active_time. */
+	activeTimeCuts = 0;
 	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
 	constructor(
 		private readonly ex: Exchange,
 		server: Server,
+		routes: RouteTable,
+		limiter: RateLimiter,
 	) {
 		this.priv = new PrivateStream(ex, this.hub);
+		this.trade = new TradeStream(ex, this.hub, routes, limiter);
 		this.pub = new PublicStreams(ex, this.hub);
 		this.notices = new NoticeStreams(ex, this.hub);
 		ex.sinks = {
@@ -33,20 +46,37 @@ export class WsServer {
 	}
 
 	private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-		const path = (req.url ?? '').split('?')[0];
+		const url = req.url ?? '';
+		const path = url.split('?')[0];
 		const m = PUBLIC.exec(path);
-		if (!m && path !== '/v5/private' && path !== STATUS_PATH) {
+		if (!m && path !== '/v5/private' && path !== '/v5/trade' && path !== STATUS_PATH) {
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
 			return;
 		}
-		this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, path, m ? (m[1] as Category) : undefined));
+		// max_active_time: private stream and order entry only (docs: ws/connect); an invalid value refuses the upgrade.
+		const activeTime = path === '/v5/private' || path === '/v5/trade' ? parseMaxActiveTime(url) : undefined;
+		if (activeTime === 'invalid') {
+			socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			return;
+		}
+		this.wss.handleUpgrade(req, socket, head, (ws) => {
+			const conn = this.accept(ws, path, m ? (m[1] as Category) : undefined, clientIp(req.socket.remoteAddress));
+			if (activeTime !== undefined) {
+				watchActiveTime(conn, activeTime, this.activeTimeMsPerSecond, () => {
+					this.activeTimeCuts++;
+					ws.terminate();
+				});
+			}
+		});
 	}
 
-	private accept(ws: WebSocket, path: string, category: Category | undefined): void {
-		const kind = category ? 'public' : path === STATUS_PATH ? 'status' : 'private';
-		const conn: Conn = { ws, kind, category, connId: this.ex.ids.connId(), topics: new Set() };
+	private accept(ws: WebSocket, path: string, category: Category | undefined, ip: string): Conn {
+		const kind = category ? 'public' : path === STATUS_PATH ? 'status' : path === '/v5/trade' ? 'trade' : 'private';
+		const conn: Conn = { ws, kind, category, connId: this.ex.ids.connId(), topics: new Set(), ip };
 		this.hub.conns.add(conn);
 		ws.on('message', (raw) => {
+			conn.lastActive = Date.now();
+			if (conn.kind === 'trade') return this.trade.onMessage(conn, raw.toString());
 			let msg: Json;
 			try {
 				msg = JSON.parse(raw.toString()) as Json;
@@ -63,10 +93,12 @@ export class WsServer {
 		});
 		ws.on('error', () => undefined);
 		ws.on('close', (code: number) => {
+			conn.stopActiveTime?.();
 			this.hub.closes.push({ connId: conn.connId, kind: conn.kind, code, time: Date.now() });
 			this.hub.remove(conn);
 			if (conn.kind === 'private') this.priv.onClose(conn);
 		});
+		return conn;
 	}
 
 	async close(): Promise<void> {
