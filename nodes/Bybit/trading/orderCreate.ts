@@ -8,9 +8,11 @@
  * Without an `orderLinkId` a create is re-sent only after a rate-limit
  * refusal (10006, answered before Bybit acts), never after a lost answer.
  */
+import { randomBytes } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { BybitContext } from '../transport';
+import { keyInfo } from '../transport/access';
 import { findById, writeOnce, type IdempotencySpec } from './writeOnce';
 
 /** Orders: looked up among open and recent orders, then in history; 110072 (derivatives) and 170141 (spot) mean "orderLinkId already used". */
@@ -38,6 +40,19 @@ export async function findOrderByLinkId(
 	return await findById(ctx, ORDER_IDEMPOTENCY, { category, symbol }, orderLinkId, itemIndex);
 }
 
+/**
+ * With WebSocket order entry, an order given no orderLinkId gets a random one (`n8n-` + 32 hex):
+ * a dropped connection loses answers more often than an HTTP request does, and only an id lets
+ * the lost answer be looked up instead of reported as unknown. It is random, so running the same
+ * order again places it again. (Over REST an order without an id is sent as given.)
+ */
+async function withLinkId(ctx: BybitContext, body: IDataObject, itemIndex?: number): Promise<IDataObject> {
+	if (body.orderLinkId !== undefined && body.orderLinkId !== '') return body;
+	if ((await keyInfo(ctx, itemIndex)).orderEntry !== 'websocket') return body;
+	return { ...body, orderLinkId: `n8n-${randomBytes(16).toString('hex')}` };
+}
+
 export async function createOrderOnce(ctx: BybitContext, body: IDataObject, itemIndex?: number): Promise<CreatedOrder> {
+	body = await withLinkId(ctx, body, itemIndex);
 	return (await writeOnce(ctx, '/v5/order/create', body, ORDER_IDEMPOTENCY, itemIndex)) as CreatedOrder;
 }

@@ -44,6 +44,7 @@ export interface TradeTimings {
 	idleMs: number;
 }
 
+/** The timings new clients use (tests shorten them). */
 export const TRADE_TIMINGS: TradeTimings = { answerTimeoutMs: 10_000, connectTimeoutMs: 10_000, pingIntervalMs: 20_000, pongTimeoutMs: 10_000, idleMs: 600_000 };
 /** The watch loop's step: deadlines are met to within this. */
 const TICK_MS = 100;
@@ -160,7 +161,23 @@ class TradeSocket {
 			this.authWait(msg);
 			return;
 		}
-		if (typeof msg.reqId === 'string' && typeof msg.retCode === 'number') this.settle(msg.reqId, { kind: 'answer', answer: msg });
+		if (typeof msg.reqId === 'string' && this.pending.has(msg.reqId) && typeof msg.retCode === 'number') {
+			this.settle(msg.reqId, { kind: 'answer', answer: msg });
+			return;
+		}
+		if (this.ready && msg.op === 'auth' && typeof msg.retCode === 'number' && msg.retCode !== 0) this.unmatchedRefusal(msg);
+	}
+
+	/**
+	 * Bybit refuses an order op for the key's permissions or IP with an `auth` answer that carries
+	 * no reqId (10005, 10010). With one request in flight it is that request's answer. With more it
+	 * could be any of them, and another may have been placed meanwhile: all are counted as lost,
+	 * so each is resolved by look-up, never reported refused when it may exist.
+	 */
+	private unmatchedRefusal(msg: TradeAnswer): void {
+		const ids = [...this.pending.keys()];
+		if (ids.length === 1) this.settle(ids[0], { kind: 'answer', answer: { ...msg, op: undefined } });
+		else for (const id of ids) this.settle(id, { kind: 'lost', reason: `Bybit refused a request on this connection without naming it (${msg.retCode})` });
 	}
 
 	/** Resolves at `deadline`, or earlier once `wanted()` turns false. */
@@ -222,7 +239,7 @@ export class TradeClient {
 		readonly url: string,
 		private readonly authArgs: () => unknown[],
 		private readonly redact: (text: string) => string,
-		private readonly timings: TradeTimings = TRADE_TIMINGS,
+		private readonly timings: TradeTimings = { ...TRADE_TIMINGS },
 	) {}
 
 	private async current(): Promise<TradeSocket | string> {
