@@ -12,9 +12,9 @@ import { takeRunNotes } from '../../../../nodes/Bybit/actions/hints';
 import { createOrderOnce } from '../../../../nodes/Bybit/trading/orderCreate';
 import { bybitApiRequest } from '../../../../nodes/Bybit/transport';
 import { closeTradeClients, TRADE_TIMINGS, tradeClients } from '../../../../nodes/Bybit/transport/tradeSocket';
-import { executeContext, rl, type Params } from '../../../harness/execute';
+import { executeContext, rl, sandboxCredentials, type Params } from '../../../harness/execute';
 import { useTradingSandbox } from '../../../harness/tradingSandbox';
-import type { Sandbox } from '../../../sandbox';
+import { startSandbox, type Sandbox } from '../../../sandbox';
 
 jest.setTimeout(60_000);
 
@@ -260,4 +260,25 @@ it('one client per key per process: several runs and items share it', async () =
 	await run(wsCreds(), create({ orderLinkId: 'm-x' }));
 	expect(tradeClients()).toHaveLength(1);
 	expect(tradeClients()[0].opened).toBe(1);
+});
+
+describe('WebSocket order entry: rate limits shared with REST (Bybit counts both per key)', () => {
+	let limited: Sandbox;
+	afterEach(async () => await limited?.close());
+
+	it('30 creates at once, half over the WebSocket and half over REST on the same key: all placed, none refused for the rate limit', async () => {
+		limited = await startSandbox({ port: 0 });
+		limited.control.setPrice('BTCUSDT', { last: '65000', mark: '65000', index: '65000' });
+		const base = sandboxCredentials(limited.restUrl, limited.control.defaultKey.apiKey, limited.control.defaultKey.secret);
+		const body = (n: number) => ({ category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Limit', qty: '0.001', price: String(50000 + n), orderLinkId: `rl-${n}` });
+		const sends = Array.from({ length: 30 }, (_, n) =>
+			createOrderOnce(executeContext(n % 2 ? { ...base, wsBaseUrl: limited.wsUrl, orderEntry: 'websocket' } : base, {}), body(n), 0),
+		);
+		await Promise.all(sends);
+		expect((limited.control.getState().orders as IDataObject[]).length).toBe(30);
+		const ws = limited.control.tradeFrames().filter((f) => f.op === 'order.create');
+		const overRest = limited.control.requests().filter((r) => r.path === '/v5/order/create');
+		expect(ws.length + overRest.length).toBe(30);
+		expect([...ws.map((f) => f.retCode), ...overRest.map((r) => r.retCode)].filter((c) => c === 10006)).toEqual([]);
+	});
 });
