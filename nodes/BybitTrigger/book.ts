@@ -69,27 +69,57 @@ export class AccountBook implements CatchUpMember {
 		return itemOf(event, { topic, creationTime, data: [] }, entry, source);
 	}
 
-	/** A stream message: its new entries emitted as items (or, raw, the message unless all of it was emitted already). */
+	/** Stream messages of the socket read being handled, not yet recorded. */
+	private pending: PrivateMessage[] = [];
+
+	/**
+	 * A stream message: handled with the others of the same socket read, once
+	 * the read's messages have all been dispatched (a microtask: the runtime's
+	 * WebSocket dispatches a read's messages synchronously, then runs
+	 * microtasks). So a burst makes one emit (one execution, one save of the
+	 * ledgers) per read instead of one per message; at most one read's
+	 * messages wait, and they wait for no other work.
+	 */
 	onMessage(m: PrivateMessage): void {
+		if (this.pending.push(m) === 1) void Promise.resolve().then(() => this.flush());
+	}
+
+	/**
+	 * Records the waiting messages' new entries and emits them as one batch:
+	 * recorded and emitted together, so the ledgers saved with the emit never
+	 * hold an event not emitted. Before a hold or a catch-up delivery too, so
+	 * the order of events is the order they arrived in.
+	 */
+	flush(): void {
+		const batch = this.pending;
+		if (!batch.length) return;
+		this.pending = [];
+		if (!this.o.live()) return;
+		const items: IDataObject[] = [];
+		for (const m of batch) this.handle(m, items);
+		this.o.emit(items);
+	}
+
+	/** A stream message's new entries as items (or, raw, the message unless all of it was emitted already). */
+	private handle(m: PrivateMessage, items: IDataObject[]): void {
 		const event = eventOfTopic(m.topic);
 		if (this.o.raw) {
 			// as Bybit sent it, unless every entry in it was emitted already (by catch-up)
 			const entries = event && Array.isArray(m.data) ? m.data : [];
 			const fresh = entries.map((entry) => this.remember(event!, entry));
-			if (!entries.length || fresh.some(Boolean)) this.o.emit([m as unknown as IDataObject]);
+			if (!entries.length || fresh.some(Boolean)) items.push(m as unknown as IDataObject);
 			return;
 		}
 		if (!event || !Array.isArray(m.data)) return;
-		const items: IDataObject[] = [];
 		for (const entry of m.data) {
 			const item = this.accept(event, m.topic, entry, m.creationTime, 'stream');
 			if (item) items.push(item);
 		}
-		this.o.emit(items);
 	}
 
 	/** A catch-up is due (a lost connection, a restart): the floors stay until a pass that began after this has delivered. */
 	hold(): void {
+		this.flush();
 		if (!this.o.catchUp) return;
 		this.ledgers.order?.hold();
 		this.ledgers.execution?.hold();
@@ -101,6 +131,7 @@ export class AccountBook implements CatchUpMember {
 	}
 
 	deliver(missed: MissedEvent[], covered: number): void {
+		this.flush();
 		const items: IDataObject[] = [];
 		for (const m of missed) {
 			const item = this.accept(m.event, m.topic, m.entry, undefined, 'catchUp');
