@@ -16,13 +16,16 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P6 queue mode', () => import('./p6-queue')],
 	['P7 alert latency', () => import('./p7-alert-latency')],
 	['P8 shared connections', () => import('./p8-shared-connections')],
+	['P8n shared connections in a real n8n', () => import('./p8-real-n8n')],
 ];
 
 async function main(): Promise<void> {
 	const only = process.argv.slice(2);
 	const figures: Figure[] = [];
 	for (const [name, load] of BENCHES) {
-		if (only.length && !only.some((o) => name.startsWith(o))) continue;
+		// `P8` runs P8 only, `P8n` the real-n8n part; a longer argument ("P1 req") matches by prefix
+		const id = name.split(' ')[0];
+		if (only.length && !only.some((o) => o === id || (o.length > id.length && name.startsWith(o)))) continue;
 		process.stdout.write(`running ${name}...\n`);
 		try {
 			figures.push(...(await (await load()).run()));
