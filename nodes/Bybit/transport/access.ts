@@ -112,15 +112,25 @@ export type CredentialData = HostSettings & GuardrailSettings & { apiKey?: strin
  * serves the look-ups and the request of one item (a context is one node run), for a second at most.
  */
 const CREDENTIAL_TTL_MS = 1000;
-const credentialReads = new WeakMap<object, { at: number; data: Promise<CredentialData> }>();
+const credentialReads = new WeakMap<object, { at: number; data: Promise<CredentialData>; value?: CredentialData }>();
 
 export async function readCredentials(ctx: BybitContext): Promise<CredentialData> {
 	const hit = credentialReads.get(ctx);
 	if (hit && Date.now() - hit.at < CREDENTIAL_TTL_MS) return await hit.data;
 	const data = ctx.getCredentials('bybitApi') as Promise<CredentialData>;
-	credentialReads.set(ctx, { at: Date.now(), data });
-	data.catch(() => credentialReads.delete(ctx));
+	const read: { at: number; data: Promise<CredentialData>; value?: CredentialData } = { at: Date.now(), data };
+	credentialReads.set(ctx, read);
+	data.then(
+		(value) => (read.value = value),
+		() => credentialReads.delete(ctx),
+	);
 	return await data;
+}
+
+/** The credential read readCredentials keeps, once it has arrived and while it is fresh: taken without waiting on its promise. */
+function arrivedCredentials(ctx: BybitContext): CredentialData | undefined {
+	const hit = credentialReads.get(ctx);
+	return hit?.value !== undefined && Date.now() - hit.at < CREDENTIAL_TTL_MS ? hit.value : undefined;
 }
 
 export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
@@ -128,7 +138,7 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
 	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open, processes: 1, orderEntry: 'rest' };
 	let credentials: CredentialData;
 	try {
-		credentials = await readCredentials(ctx);
+		credentials = arrivedCredentials(ctx) ?? (await readCredentials(ctx));
 	} catch (error) {
 		throw missingCredentialError(ctx, error, itemIndex);
 	}
