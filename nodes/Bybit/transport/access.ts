@@ -5,7 +5,7 @@
  * used). Without a credential the node's own "Environment" / "Base URL" choose
  * the host, from the same environment table as the credential's.
  */
-import { NodeOperationError, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, type IAdditionalCredentialOptions, type ICredentialDataDecryptedObject, type IHttpRequestOptions } from 'n8n-workflow';
 
 import { credentialSecrets } from '../../../credentials/common/bybit/errors';
 import { ENVIRONMENTS, originOf, restBaseUrl, restOrigin, wsTradeUrl, type HostSettings } from '../../../credentials/common/bybit/endpoints';
@@ -158,6 +158,16 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
 		keyInfos.set(credentials, info);
 	}
 	return info;
+}
+
+/**
+ * The credential as last read for this run, in the shape n8n's request helper takes instead of
+ * reading and decrypting it again (`additionalCredentialOptions.credentialsDecrypted`).
+ */
+export async function decryptedCredential(ctx: BybitContext): Promise<IAdditionalCredentialOptions> {
+	const data = (await readCredentials(ctx)) as ICredentialDataDecryptedObject;
+	const ref = ctx.getNode().credentials?.bybitApi;
+	return { credentialsDecrypted: { id: String(ref?.id ?? ''), name: String(ref?.name ?? ''), type: 'bybitApi', data } };
 }
 
 /** What keyInfo read from one credential read (readCredentials keeps a read for up to a second): derived once per read, not per request. */

@@ -26,7 +26,7 @@ import {
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { checkUnsigned, keyInfo, keyScope, sendUnsigned } from './access';
+import { checkUnsigned, decryptedCredential, keyInfo, keyScope, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { arrivalDate } from './arrival';
@@ -219,7 +219,9 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	const documented = documentedLimit(req.path, category);
 	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 	// the credential's Order Entry: orders over the key's WebSocket where Bybit offers it
-	const ws = await orderEntryFor(this, key, req);
+	const ws = key.orderEntry === 'websocket' ? await orderEntryFor(this, key, req) : undefined;
+	// the credential as the transport read it (one read per second per run): n8n's helper then signs with it instead of reading and decrypting it again
+	const signWith = key.unsignedBase === undefined ? await decryptedCredential(this) : undefined;
 	let resyncs = 0;
 	let lastOffset: number | undefined;
 	let rateLimitedRounds = 0;
@@ -233,7 +235,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		// the IP budget is HTTP's: an order over the WebSocket takes no slot (unless it falls back to REST)
 		const slot = async () => ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
 		// a free slot is taken at once; otherwise wait in line
-		let ticket = ws ? undefined : await slot();
+		let ticket = ws ? undefined : (ipBudget(key.origin, key.processes).tryAcquire() ?? (await slot()));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -260,7 +262,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			}
 			res ??=
 				key.unsignedBase === undefined
-					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options)) as RawResponse)
+					? ((await this.helpers.httpRequestWithAuthentication.call(this, 'bybitApi', options, signWith)) as RawResponse)
 					: ((await sendUnsigned(this, key.unsignedBase, options)) as RawResponse);
 			ticket?.release();
 			// the slot is dated from when Bybit counted the request, bounded by its answer's own stamp
