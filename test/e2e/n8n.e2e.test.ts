@@ -51,6 +51,24 @@ describeE2E(`${REAL_N8N} with n8n-nodes-bybit`, () => {
 	const executable = EXECUTE_CASES.filter((c) => available(c.needs));
 
 	const credData = (over: Json = {}): Json => sandboxCredentialData(sandbox, over);
+	/** The alert example as it is, on a credential whose Order Entry is WebSocket (its own id, webhook path and webhook id). */
+	const WS_CRED_ID = 'bybitWsSandbox';
+	const WS_ALERT_WF = 'bybitExAlertWs';
+	const WS_ALERT_PATH = 'bybit-alert-ws';
+	const alertExampleOverWebSocket = (): Workflow => {
+		const wf = loadExample('tradingview-alert-to-order.json');
+		wf.id = WS_ALERT_WF;
+		wf.name = `${wf.name} (WebSocket order entry)`;
+		for (const node of wf.nodes) {
+			if (node.type === 'n8n-nodes-base.webhook') {
+				node.parameters.path = WS_ALERT_PATH;
+				(node as { webhookId?: string }).webhookId = '6f0a3c55-8c7e-4a55-b3a4-1f3c2b7e0a99';
+			}
+			const creds = (node as { credentials?: Record<string, { id: string; name: string }> }).credentials;
+			if (creds?.bybitApi) creds.bybitApi = { id: WS_CRED_ID, name: 'Bybit sandbox (WebSocket order entry)' };
+		}
+		return wf;
+	};
 
 	async function n8n(args: string[], timeoutMs = 180_000) {
 		if (!env?.N8N_USER_FOLDER) throw new Error('the suite setup failed (see the first error)');
@@ -83,6 +101,7 @@ describeE2E(`${REAL_N8N} with n8n-nodes-bybit`, () => {
 			JSON.stringify([
 				{ id: CRED_ID, name: 'Bybit sandbox (e2e)', type: 'bybitApi', data: credData() },
 				{ id: EXAMPLE_CRED_ID, name: 'Bybit sandbox (demo)', type: 'bybitApi', data: credData() },
+				{ id: WS_CRED_ID, name: 'Bybit sandbox (WebSocket order entry)', type: 'bybitApi', data: credData({ orderEntry: 'websocket' }) },
 				...httpRequestCredentials(credData),
 			]),
 			{ mode: 0o600 },
@@ -97,7 +116,7 @@ describeE2E(`${REAL_N8N} with n8n-nodes-bybit`, () => {
 		const wfDir = path.join(userFolder, 'workflows');
 		fs.mkdirSync(wfDir);
 		const workflows: Workflow[] = executable.map((c) => c.workflow());
-		if (HAS_ACTION) workflows.push(loadExample('tradingview-alert-to-order.json'), loadExample('tradingview-strategy-signal.json'));
+		if (HAS_ACTION) workflows.push(loadExample('tradingview-alert-to-order.json'), loadExample('tradingview-strategy-signal.json'), alertExampleOverWebSocket());
 		for (const wf of workflows) {
 			workflowIds[wf.name] = wf.id;
 			fs.writeFileSync(path.join(wfDir, `${wf.id}.json`), JSON.stringify(wf));
@@ -184,6 +203,7 @@ describeE2E(`${REAL_N8N} with n8n-nodes-bybit`, () => {
 			if (HAS_ACTION) {
 				await n8n(activateArgs(ALERT_WF));
 				await n8n(activateArgs(SIGNAL_WF));
+				await n8n(activateArgs(WS_ALERT_WF));
 			}
 
 			child = spawn(runtime.nodeBin(), [runtime.n8nBin(), 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -257,6 +277,24 @@ describeE2E(`${REAL_N8N} with n8n-nodes-bybit`, () => {
 				expect(mine[0]).toMatchObject({ symbol: 'BTCUSDT', side: 'Buy' });
 				expect(Number(mine[0].qty)).toBeGreaterThan(0); // 1300 USDT at the sandbox's last price, rounded down to qtyStep
 				expect(first.json).toMatchObject({ ok: true, orderId: mine[0].orderId });
+			}, 60_000);
+		});
+
+		(HAS_ACTION ? describe : describe.skip)('webhook -> order with the credential\'s Order Entry = WebSocket (the alert example as it is, on that credential)', () => {
+			test('the order goes over /v5/trade, once, also when the alert is POSTed twice; nothing goes to REST order/create', async () => {
+				const alert = { secret: ALERT_SECRET, id: `e2e-ws-${Date.now()}`, symbol: 'BYBIT:BTCUSDT.P', side: 'buy', usdt: '1300' };
+				const seen = sandbox.control.requests().length;
+				const first = await httpJson('POST', `${base}/webhook/${WS_ALERT_PATH}`, alert);
+				const second = await httpJson('POST', `${base}/webhook/${WS_ALERT_PATH}`, alert);
+				expect([first.status, second.status]).toEqual([200, 200]);
+				expect(redact(first.text + second.text)).toBe(first.text + second.text);
+				const mine = sandboxOrders(sandbox.control.getState()).filter((o) => o.orderLinkId === `tv-${alert.id}`);
+				expect(mine).toHaveLength(1);
+				expect(first.json).toMatchObject({ ok: true, orderId: mine[0].orderId });
+				const frames = sandbox.control.tradeFrames().filter((f) => f.op === 'order.create' && (JSON.parse(f.raw) as { args: Json[] }).args[0].orderLinkId === `tv-${alert.id}`);
+				// the second alert meets the orderLinkId already used (110072) and returns the order placed
+				expect(frames.map((f) => f.retCode)).toEqual([0, 110072]);
+				expect(sandbox.control.requests().slice(seen).filter((r) => r.path === '/v5/order/create')).toEqual([]);
 			}, 60_000);
 		});
 

@@ -29,6 +29,8 @@ export interface SandboxControl {
 	setPrice?(...args: unknown[]): unknown;
 	dropAllSockets?(...args: unknown[]): unknown;
 	closeCodes(): Array<{ code: number }>;
+	/** Frames received on /v5/trade (WebSocket order entry), raw text as sent. */
+	tradeFrames(): Array<{ op: string; raw: string; retCode: number; connId: string }>;
 	[extra: string]: unknown;
 }
 export interface Sandbox {
