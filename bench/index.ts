@@ -17,6 +17,7 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P7 alert latency', () => import('./p7-alert-latency')],
 	['P8 shared connections', () => import('./p8-shared-connections')],
 	['P8n shared connections in a real n8n', () => import('./p8-real-n8n')],
+	['P9 WebSocket order entry', () => import('./p9-ws-orders')],
 ];
 
 async function main(): Promise<void> {
