@@ -46,9 +46,10 @@ function nodeParameter(ctx: BybitContext, name: string, itemIndex = 0): unknown 
  * node uses its credential. A Custom environment needs an http(s) Base URL.
  */
 export function publicHost(ctx: BybitContext, itemIndex?: number): string | undefined {
-	if (nodeParameter(ctx, ACCESS_PARAMS.authentication, itemIndex) !== NO_CREDENTIAL) return undefined;
+	// the resource first: where "Authentication" is not shown, n8n throws (with a stack trace, ~0.3 ms) for reading it
 	const resource = nodeParameter(ctx, 'resource', itemIndex);
 	if (resource !== undefined && !PUBLIC_RESOURCES.includes(String(resource))) return undefined;
+	if (nodeParameter(ctx, ACCESS_PARAMS.authentication, itemIndex) !== NO_CREDENTIAL) return undefined;
 	const environment = String(nodeParameter(ctx, ACCESS_PARAMS.environment, itemIndex) ?? 'mainnet');
 	if (environment !== 'custom' && !(environment in ENVIRONMENTS)) {
 		const known = [...Object.keys(ENVIRONMENTS), 'custom'].join(', ');
