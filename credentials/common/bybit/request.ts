@@ -231,7 +231,8 @@ export function signBybitRequest(
 		}
 		const body = jsonBody(options.body);
 		payload = body.text;
-		checked = body.value;
+		// a write is judged as Bybit will read it, from the text sent (an object's toJSON, or a getter, cannot show the check one body and send another)
+		checked = body.value && isWrite(method, target.path) ? (JSON.parse(payload) as IDataObject) : body.value;
 		signed.body = payload;
 		headers['Content-Type'] = 'application/json';
 	}

@@ -126,3 +126,9 @@ describe('tradeFrame: the WebSocket order frame', () => {
 		expect(admitted).toBeGreaterThan(300);
 	});
 });
+
+it('the REST signer, too, judges a write from the text it sends: a toJSON cannot show the check one body and send another', () => {
+	const credentials = { ...BASE, allowedSymbols: 'BTCUSDT' };
+	const sneaky = { category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '1', toJSON: () => ({ category: 'linear', symbol: 'ETHUSDT', side: 'Buy', orderType: 'Market', qty: '1' }) };
+	expect(() => signBybitRequest(credentials, { method: 'POST', url: '/v5/order/create', body: sneaky } as unknown as IHttpRequestOptions, now)).toThrow(/ETHUSDT/);
+});
