@@ -19,6 +19,9 @@ import { readCredentials, type KeyInfo } from './access';
 import type { BybitContext, BybitRequest } from './index';
 import { tradeClient, type TradeAnswer, type TradeClient } from './tradeSocket';
 
+/** Spread trading's order writes (Custom API Call): Bybit has no WebSocket order entry for them. */
+const SPREAD_ORDER = /^\/v5\/spread\/order\/(create|amend|cancel|cancel-all)$/;
+
 /** How long the `expires` of a WebSocket auth lies ahead (Bybit refuses an expired one). */
 const AUTH_EXPIRES_MS = 10_000;
 
@@ -29,7 +32,12 @@ export interface OrderEntry {
 
 /** The WebSocket order entry for this request, or undefined when it goes over REST (noting why, where the user chose WebSocket). */
 export async function orderEntryFor(ctx: BybitContext, key: KeyInfo, req: BybitRequest): Promise<OrderEntry | undefined> {
-	if (key.orderEntry !== 'websocket' || key.unsignedBase !== undefined || req.method !== 'POST' || !tradeOpOf(req.path)) return undefined;
+	if (key.orderEntry !== 'websocket' || key.unsignedBase !== undefined || req.method !== 'POST') return undefined;
+	if (SPREAD_ORDER.test(req.path)) {
+		noteRest(ctx, req, 'Bybit\'s WebSocket Trade API does not take spread orders');
+		return undefined;
+	}
+	if (!tradeOpOf(req.path)) return undefined;
 	if (!key.tradeUrl) {
 		noteRest(ctx, req, 'Bybit offers no WebSocket order entry on this credential\'s Environment (Demo Trading, and regional sites other than Turkey and Kazakhstan, per Bybit\'s docs)');
 		return undefined;

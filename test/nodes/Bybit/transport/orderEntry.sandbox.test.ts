@@ -235,6 +235,13 @@ describe('WebSocket order entry: where it cannot be used, REST, with a hint', ()
 		expect(wsTradeUrl({ environment: 'kazakhstan' })).toBe('wss://stream.bybit.kz/v5/trade');
 	});
 
+	it('a spread order (Custom API Call): REST, and the run says Bybit takes none over the WebSocket', async () => {
+		const ctx = executeContext(wsCreds(), {});
+		await bybitApiRequest.call(ctx, { method: 'POST', path: '/v5/spread/order/create', body: { symbol: 'SOLUSDT_SOL/USDT', side: 'Buy', orderType: 'Limit', qty: '1', price: '1' }, itemIndex: 0 }).catch(() => undefined);
+		expect(takeRunNotes(ctx)).toEqual([{ kind: 'orderEntryRest', itemIndex: 0, reason: 'Bybit\'s WebSocket Trade API does not take spread orders' }]);
+		expect(sandbox.control.tradeFrames()).toHaveLength(0);
+	});
+
 	it('a host whose /v5/trade does not answer: the order goes over REST, once, and the run says why', async () => {
 		const c = wsCreds({ wsBaseUrl: 'ws://127.0.0.1:9' });
 		const { out, hints } = await run(c, create({ orderLinkId: 'fb-1' }));
