@@ -4,19 +4,25 @@
  * accepted (accept then reset), connection resets before processing, 5xx,
  * 10006 (about one create in four meets one), and clock skew of +-10 s. Every order must exist exactly once and
  * every item must report it. Prints its figures.
+ * The same suite runs with the credential's Order Entry = WebSocket (issue #22), 500 creates: the
+ * faults are armed on the sandbox's /v5/trade (dropped after or before Bybit took the order, an answer
+ * later than the client waits, 10006, every connection closed) and the clock skew is the same.
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { clearPositionModeCache } from '../../nodes/Bybit/actions/positionIdx';
 import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
+import { closeTradeClients, TRADE_TIMINGS } from '../../nodes/Bybit/transport/tradeSocket';
 import { runBybit, sandboxCredentials } from '../harness/execute';
 import { prng } from '../harness/prng';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(240_000);
 
-const ORDERS = 1_000;
 const KEYS = 10; // the transport paces 10 creates/s per key: ten keys run side by side
+type Entry = 'rest' | 'websocket';
+const ORDERS: Record<Entry, number> = { rest: 1_000, websocket: 500 };
+const saved = { ...TRADE_TIMINGS };
 
 let sandbox: Sandbox;
 let stopInjector = () => undefined as unknown;
@@ -27,16 +33,45 @@ beforeEach(async () => {
 });
 afterEach(async () => {
 	stopInjector();
+	closeTradeClients();
+	Object.assign(TRADE_TIMINGS, saved);
 	await sandbox.close();
 });
 
-it(`${ORDERS} creates under injected faults: 0 duplicates, 0 lost`, async () => {
+/** Arms one fault on the path the orders take; returns its name. */
+function arm(entry: Entry, roll: number): string {
+	const c = sandbox.control;
+	const op = 'order.create';
+	const faults: Array<[number, string, () => unknown]> =
+		entry === 'websocket'
+			? [
+					[0.3, 'acceptThenDrop', () => c.tradeFault('dropAfterAccept', { op })],
+					[0.5, 'reset', () => c.tradeFault('dropBeforeAccept', { op })],
+					[0.65, 'lateAnswer', () => c.tradeFault('delay', { op, ms: 1500 })],
+					[0.75, 'serverClose', () => c.closeTradeSockets()],
+					[1, 'rateLimited', () => c.tradeFault('rateLimit', { op })],
+				]
+			: [
+					[0.35, 'acceptThenDrop', () => c.acceptThenDrop(1, '/v5/order/create')],
+					[0.55, 'reset', () => c.dropNext(1, '/v5/order/create')],
+					[0.8, 'http503', () => c.failNext(1, 503, '/v5/order/create')],
+					[1, 'rateLimited', () => c.forceRateLimit(1)],
+				];
+	const [, name, inject] = faults.find(([upTo]) => roll < upTo) ?? faults[faults.length - 1];
+	inject();
+	return name;
+}
+
+it.each(['rest', 'websocket'] as const)('order entry %s: creates under injected faults, 0 duplicates, 0 lost', async (entry) => {
+	const ORDER_COUNT = ORDERS[entry];
+	if (entry === 'websocket') Object.assign(TRADE_TIMINGS, { answerTimeoutMs: 1000 });
 	const random = prng(20261124);
-	const injected: Record<string, number> = { acceptThenDrop: 0, reset: 0, http503: 0, rateLimited: 0, clockSkew: 0 };
+	const injected: Record<string, number> = { clockSkew: 0 };
 	let running = true;
 	stopInjector = () => (running = false);
 	// about one create in four meets a fault: a new fault is armed once the previous one had its chance
-	const createsSoFar = () => sandbox.control.requests().filter((r) => r.path === '/v5/order/create').length;
+	const createsSoFar = () =>
+		entry === 'rest' ? sandbox.control.requests().filter((r) => r.path === '/v5/order/create').length : sandbox.control.tradeFrames().filter((f) => f.op === 'order.create').length;
 	const injector = (async () => {
 		let armedAt = 0;
 		let skewedAt = 0;
@@ -47,20 +82,8 @@ it(`${ORDERS} creates under injected faults: 0 duplicates, 0 lost`, async () => 
 			if (n - armedAt >= 4) {
 				armedAt = n;
 				sandbox.control.clearFaults();
-				const roll = random();
-				if (roll < 0.35) {
-					sandbox.control.acceptThenDrop(1, '/v5/order/create');
-					injected.acceptThenDrop++;
-				} else if (roll < 0.55) {
-					sandbox.control.dropNext(1, '/v5/order/create');
-					injected.reset++;
-				} else if (roll < 0.8) {
-					sandbox.control.failNext(1, 503, '/v5/order/create');
-					injected.http503++;
-				} else {
-					sandbox.control.forceRateLimit(1);
-					injected.rateLimited++;
-				}
+				const name = arm(entry, random());
+				injected[name] = (injected[name] ?? 0) + 1;
 			}
 			// every ~150 creates the exchange clock jumps 10 s ahead or behind for ~50 creates
 			if (!skewed && n - skewedAt >= 150) {
@@ -81,8 +104,8 @@ it(`${ORDERS} creates under injected faults: 0 duplicates, 0 lost`, async () => 
 	for (let k = 0; k < KEYS; k++) {
 		const key = k === 0 ? sandbox.control.defaultKey : sandbox.control.createKey({ apiKey: `FAULTKEY${k}`.padEnd(18, '0') });
 		secrets.push(key.secret);
-		const creds = sandboxCredentials(sandbox.restUrl, key.apiKey, key.secret);
-		const items = Array.from({ length: ORDERS / KEYS }, (_, n) => ({ n: k * (ORDERS / KEYS) + n }));
+		const creds = sandboxCredentials(sandbox.restUrl, key.apiKey, key.secret, entry === 'websocket' ? { wsBaseUrl: sandbox.wsUrl, orderEntry: 'websocket' } : {});
+		const items = Array.from({ length: ORDER_COUNT / KEYS }, (_, n) => ({ n: k * (ORDER_COUNT / KEYS) + n }));
 		runs.push(
 			runBybit(
 				creds,
@@ -104,24 +127,27 @@ it(`${ORDERS} creates under injected faults: 0 duplicates, 0 lost`, async () => 
 	const perLinkId = new Map<string, number>();
 	for (const o of orders) perLinkId.set(String(o.orderLinkId), (perLinkId.get(String(o.orderLinkId)) ?? 0) + 1);
 	const duplicates = [...perLinkId.values()].filter((c) => c > 1).length;
-	const lost = ORDERS - perLinkId.size;
+	const lost = ORDER_COUNT - perLinkId.size;
 	const failed = outputs.filter((o) => o.json.error !== undefined);
 	const recovered = outputs.filter((o) => o.json.recovered !== undefined).length;
 	const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
+	const frames = sandbox.control.tradeFrames().filter((f) => f.op === 'order.create');
 	process.stdout.write(
-		`fault suite (orders): ${ORDERS} creates over ${KEYS} keys in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+		`fault suite (orders, ${entry}): ${ORDER_COUNT} creates over ${KEYS} keys in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
 			`injected ${Object.entries(injected).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
-			`${creates.length} create requests, ${recovered} answers recovered by orderLinkId lookup; ` +
+			`${creates.length} REST create requests, ${frames.length} WebSocket create frames, ${recovered} answers recovered by orderLinkId lookup; ` +
 			`${duplicates} duplicate orders, ${lost} lost, ${failed.length} items failed\n`,
 	);
 	expect(failed.map((f) => f.json.error)).toEqual([]);
 	expect(duplicates).toBe(0);
 	expect(lost).toBe(0);
-	expect(orders).toHaveLength(ORDERS);
+	expect(orders).toHaveLength(ORDER_COUNT);
+	if (entry === 'websocket') expect(frames.length).toBeGreaterThanOrEqual(ORDER_COUNT * 0.9);
 	// every item reports the order that exists for its orderLinkId
 	const byLink = new Map(orders.map((o) => [String(o.orderLinkId), String(o.orderId)]));
 	for (const out of outputs) expect(out.json.orderId).toBe(byLink.get(String(out.json.orderLinkId)));
-	expect(injected.acceptThenDrop + injected.reset + injected.http503).toBeGreaterThan(150);
+	const lostAnswers = (injected.acceptThenDrop ?? 0) + (injected.reset ?? 0) + (injected.http503 ?? 0) + (injected.lateAnswer ?? 0) + (injected.serverClose ?? 0);
+	expect(lostAnswers).toBeGreaterThan(ORDER_COUNT * 0.1);
 	expect(injected.clockSkew).toBeGreaterThan(2);
 	const captured = JSON.stringify(outputs);
 	expect(secrets.filter((secret) => captured.includes(secret))).toEqual([]);
