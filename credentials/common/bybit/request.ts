@@ -94,6 +94,8 @@ interface Target {
 	url: string;
 	/** The path after the environment's base URL (the path Bybit routes). */
 	path: string;
+	/** originOf(url), when known without reading the URL again (a simple path on the credential's base). */
+	origin?: string;
 }
 
 /** A base URL as parsed once: its origin and path; `plain` when the text is exactly origin + path (so appending a simple path parses as written). */
@@ -101,6 +103,8 @@ interface BaseParts {
 	origin: string;
 	path: string;
 	plain: boolean;
+	/** originOf(base): the clock-offset key of every URL made of the base and a path. */
+	clockKey: string;
 }
 
 /** Parsed base URLs (one per environment in practice), so a request does not parse its credential's base again. */
@@ -111,7 +115,9 @@ function baseParts(base: string): BaseParts | undefined {
 	if (parts === undefined) {
 		const url = parsedUrl(base);
 		const path = url ? url.pathname.replace(/\/+$/, '') : '';
-		parts = url ? { origin: url.origin, path, plain: !url.username && !url.password && !url.search && !url.hash && base === url.origin + path } : null;
+		parts = url
+			? { origin: url.origin, path, plain: !url.username && !url.password && !url.search && !url.hash && base === url.origin + path, clockKey: originOf(base) }
+			: null;
 		if (BASES.size >= 32) BASES.clear();
 		BASES.set(base, parts);
 	}
@@ -135,7 +141,7 @@ function targetOf(credentials: BybitCredentialData, options: IHttpRequestOptions
 	const expected = baseParts(base);
 	// the usual case (the node's own requests): a simple path on the credential's own base is on its host by construction
 	const simple = root === base && expected?.plain ? SIMPLE_PATH.exec(raw) : null;
-	if (simple) return { url: `${base}${raw}`, path: simple[1] };
+	if (simple) return { url: `${base}${raw}`, path: simple[1], origin: expected?.clockKey };
 	const url = isAbsolute(raw) ? raw : `${root}${raw.startsWith('/') ? '' : '/'}${raw}`;
 	const target = parsedUrl(url);
 	if (!target || !expected) throw new BybitCredentialError(`The Bybit request URL "${url.split('?')[0]}" is not a valid URL.`);
@@ -167,7 +173,8 @@ function queryObject(query: string): IDataObject {
 function checkedQuery(qs: unknown): QueryParams | undefined {
 	if (qs === undefined || qs === null) return undefined;
 	if (typeof qs !== 'object' || Array.isArray(qs)) throw new BybitCredentialError('The query parameters for Bybit must be name/value pairs.');
-	for (const [name, value] of Object.entries(qs)) {
+	for (const name of Object.keys(qs)) {
+		const value = (qs as IDataObject)[name];
 		if (value !== null && typeof value === 'object') throw new BybitCredentialError(`Query parameter "${name}" is a list or object; Bybit takes plain values. Send it as text.`);
 	}
 	return qs as QueryParams;
@@ -191,9 +198,14 @@ function jsonBody(body: unknown): { text: string; value: IDataObject | undefined
 	return { text, value: value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : undefined };
 }
 
-function withoutHeaders(headers: IDataObject | undefined, drop: (lower: string) => boolean): IDataObject {
+/** The caller's headers without Content-Type and any X-BAPI-* (the signer sets those): a new object, the caller's is not changed. */
+function withoutSignedHeaders(headers: IDataObject | undefined): IDataObject {
 	const out: IDataObject = {};
-	for (const [name, value] of Object.entries(headers ?? {})) if (!drop(name.toLowerCase())) out[name] = value;
+	if (!headers) return out;
+	for (const name of Object.keys(headers)) {
+		const lower = name.toLowerCase();
+		if (lower !== 'content-type' && !lower.startsWith('x-bapi-')) out[name] = headers[name];
+	}
 	return out;
 }
 
@@ -208,7 +220,9 @@ export function signBybitRequest(
 	const target = targetOf(credentials, legacy);
 	const signed = { ...options, method, url: target.url } as IHttpRequestOptions & LegacyOptions;
 	delete signed.baseURL;
-	const headers = withoutHeaders(options.headers, (h) => h === 'content-type' || h.startsWith('x-bapi-'));
+	const headers = withoutSignedHeaders(options.headers);
+	// whether the safety limits judge it: a read passes them whatever it carries (safetyRefusal returns at once for one)
+	const write = isWrite(method, target.path);
 	let payload: string;
 	let checked: IDataObject | undefined;
 	if (method === 'GET' || method === 'DELETE' || method === 'HEAD') {
@@ -221,7 +235,7 @@ export function signBybitRequest(
 		const q = signed.url.indexOf('?');
 		payload = q === -1 ? '' : signed.url.slice(q + 1);
 		// a read's query is never judged (safetyRefusal passes every read), so it is only parsed for a write
-		checked = isWrite(method, target.path) ? queryObject(payload) : undefined;
+		checked = write ? queryObject(payload) : undefined;
 	} else {
 		if (legacy.form !== undefined || legacy.formData !== undefined) {
 			throw new BybitCredentialError('Bybit takes JSON bodies, not form data. Set the body content type to JSON.');
@@ -232,19 +246,22 @@ export function signBybitRequest(
 		const body = jsonBody(options.body);
 		payload = body.text;
 		// a write is judged as Bybit will read it, from the text sent (an object's toJSON, or a getter, cannot show the check one body and send another)
-		checked = body.value && isWrite(method, target.path) ? (JSON.parse(payload) as IDataObject) : body.value;
+		checked = body.value && write ? (JSON.parse(payload) as IDataObject) : body.value;
 		signed.body = payload;
 		headers['Content-Type'] = 'application/json';
 	}
 	if (legacy.uri !== undefined) signed.uri = signed.url;
-	const refusal = safetyRefusal(guardrailsOf(credentials), { method, path: target.path, body: checked }, marketFactsOf(options));
-	if (refusal) throw new BybitCredentialError(refusal);
+	if (write) {
+		const refusal = safetyRefusal(guardrailsOf(credentials), { method, path: target.path, body: checked }, marketFactsOf(options));
+		if (refusal) throw new BybitCredentialError(refusal);
+	}
 	const auth = restAuthHeaders({
 		key,
-		timestamp: now(originOf(signed.url)),
+		timestamp: now(target.origin ?? originOf(signed.url)),
 		recvWindow: recvWindowOf(credentials),
 		payload,
 	});
-	signed.headers = { ...headers, ...auth };
+	// `headers` is this request's own copy: the auth headers go into it (after the caller's, as before)
+	signed.headers = Object.assign(headers, auth);
 	return signed;
 }

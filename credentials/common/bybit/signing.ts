@@ -28,12 +28,14 @@ export type QueryParams = Record<string, QueryValue>;
  */
 export function serializeQuery(params: QueryParams | undefined): string {
 	if (!params) return '';
-	const parts: string[] = [];
-	for (const [key, value] of Object.entries(params)) {
+	let out = '';
+	// Object.keys, not entries: the same order, without a [key, value] pair allocated per parameter
+	for (const key of Object.keys(params)) {
+		const value = params[key];
 		if (value === undefined || value === null || value === '') continue;
-		parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+		out += `${out ? '&' : ''}${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`;
 	}
-	return parts.join('&');
+	return out;
 }
 
 /** The string Bybit signs for REST: timestamp + apiKey + recvWindow + payload, no separators. */
