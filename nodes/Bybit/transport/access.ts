@@ -136,13 +136,32 @@ function arrivedCredentials(ctx: BybitContext): CredentialData | undefined {
 
 export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<KeyInfo> {
 	const open = publicHost(ctx, itemIndex);
-	if (open) return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open, processes: 1, orderEntry: 'rest' };
+	if (open) return unsignedKey(open);
 	let credentials: CredentialData;
 	try {
 		credentials = arrivedCredentials(ctx) ?? (await readCredentials(ctx));
 	} catch (error) {
 		throw missingCredentialError(ctx, error, itemIndex);
 	}
+	return keyInfoOf(credentials);
+}
+
+/**
+ * keyInfo without a promise when nothing needs waiting for (no credential, or its read has arrived
+ * and is fresh); undefined otherwise: then await keyInfo. Throws what keyInfo would reject with.
+ */
+export function keyInfoNow(ctx: BybitContext, itemIndex?: number): KeyInfo | undefined {
+	const open = publicHost(ctx, itemIndex);
+	if (open) return unsignedKey(open);
+	const credentials = arrivedCredentials(ctx);
+	return credentials === undefined ? undefined : keyInfoOf(credentials);
+}
+
+function unsignedKey(open: string): KeyInfo {
+	return { origin: originOf(open), apiKey: '', guardrails: guardrailsOf({}), secrets: [], unsignedBase: open, processes: 1, orderEntry: 'rest' };
+}
+
+function keyInfoOf(credentials: CredentialData): KeyInfo {
 	let info = keyInfos.get(credentials);
 	if (!info) {
 		const apiKey = String(credentials.apiKey ?? '').trim();
@@ -166,7 +185,17 @@ export async function keyInfo(ctx: BybitContext, itemIndex?: number): Promise<Ke
  * reading and decrypting it again (`additionalCredentialOptions.credentialsDecrypted`).
  */
 export async function decryptedCredential(ctx: BybitContext): Promise<IAdditionalCredentialOptions> {
-	const data = (await readCredentials(ctx)) as ICredentialDataDecryptedObject;
+	return asDecrypted(ctx, await readCredentials(ctx));
+}
+
+/** decryptedCredential without a promise when the read has arrived and is fresh; undefined otherwise (then await decryptedCredential). */
+export function decryptedCredentialNow(ctx: BybitContext): IAdditionalCredentialOptions | undefined {
+	const data = arrivedCredentials(ctx);
+	return data === undefined ? undefined : asDecrypted(ctx, data);
+}
+
+function asDecrypted(ctx: BybitContext, credentials: CredentialData): IAdditionalCredentialOptions {
+	const data = credentials as ICredentialDataDecryptedObject;
 	const ref = ctx.getNode().credentials?.bybitApi;
 	return { credentialsDecrypted: { id: String(ref?.id ?? ''), name: String(ref?.name ?? ''), type: 'bybitApi', data } };
 }

@@ -67,12 +67,11 @@ async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: Bybit
  * promise (it needs no look-up): one microtask less per request.
  */
 export function enforceGuardrails(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): MarketFacts | Promise<MarketFacts> {
-	const request = { method: req.method, path: req.path, body: req.body };
-	// refusals that need no market data come first (the body's keys, the allow-list): nothing is looked up for them
-	const early = safetyRefusal(guardrails, request, undefined, true);
-	if (early) return Promise.reject(refusalError(ctx, req, early));
-	// a read needs no market facts: safetyRefusal passes every read, with or without them (the signer still judges it)
+	// a read needs no market facts and is never refused: safetyRefusal passes every read, with or without them
 	if (!isWrite(req.method, req.path)) return { at: Date.now(), tickers: {}, orders: {} };
+	// refusals that need no market data come first (the body's keys, the allow-list): nothing is looked up for them
+	const early = safetyRefusal(guardrails, { method: req.method, path: req.path, body: req.body }, undefined, true);
+	if (early) return Promise.reject(refusalError(ctx, req, early));
 	return writeFacts(ctx, guardrails, req, get);
 }
 
