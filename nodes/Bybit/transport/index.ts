@@ -26,12 +26,12 @@ import {
 import { clockOffset, setClockOffset } from '../../../credentials/common/bybit/clock';
 import { BYBIT_ERRORS, credentialErrorIn, redactSecrets } from '../../../credentials/common/bybit/errors';
 import { FACTS_TTL_MS, withMarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { checkUnsigned, decryptedCredential, keyInfo, keyScope, sendUnsigned } from './access';
+import { type KeyInfo, checkUnsigned, decryptedCredential, decryptedCredentialNow, keyInfo, keyInfoNow, keyScope, sendUnsigned } from './access';
 import { enforceGuardrails as enforce } from './guardrails';
 import { ipBudget, type BudgetTicket } from './ipBudget';
 import { arrivalDate } from './arrival';
 import { orderEntryFor, noteRest, sendOverWebSocket } from './orderEntry';
-import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS } from './rateLimiter';
+import { acquire, blockUntil, documentedLimit, observe, settle, MAX_RESET_WAIT_MS, type Reservation } from './rateLimiter';
 
 export type BybitContext =
 	| IExecuteFunctions
@@ -84,8 +84,9 @@ interface RawResponse {
 	statusCode: number;
 }
 
-function header(res: RawResponse, name: string): number | undefined {
-	const raw = res.headers[name] ?? res.headers[name.toLowerCase()];
+/** A numeric header; `lower` is `name` in lower case (the form HTTP clients give), passed as a constant. */
+function header(res: RawResponse, name: string, lower: string): number | undefined {
+	const raw = res.headers[name] ?? res.headers[lower];
 	const value = Number(Array.isArray(raw) ? raw[0] : raw);
 	return raw === undefined || !Number.isFinite(value) ? undefined : value;
 }
@@ -188,6 +189,11 @@ async function budgetSlot(ctx: BybitContext, origin: string, processes: number, 
 	}
 }
 
+/** A slot in the IP budget for a REST send: at once when free, else in line; a refusal gives back the per-key reservation. */
+async function restSlot(ctx: BybitContext, key: KeyInfo, req: BybitRequest, reservation: Reservation | undefined): Promise<BudgetTicket> {
+	return ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(ctx, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
+}
+
 async function resyncClock(ctx: BybitContext, origin: string, processes: number, itemIndex?: number): Promise<number> {
 	const ticket = await budgetSlot(ctx, origin, processes, itemIndex);
 	const t0 = Date.now();
@@ -212,16 +218,18 @@ async function resyncClock(ctx: BybitContext, origin: string, processes: number,
 /** Sends one request and returns Bybit's whole envelope (batch calls need `retExtInfo`). */
 export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequest): Promise<BybitEnvelope> {
 	const retrySafe = req.retrySafe ?? req.method === 'GET';
-	const key = await keyInfo(this, req.itemIndex);
+	// the credential's read has usually arrived already (one read serves a second): taken without a promise then
+	const key = keyInfoNow(this, req.itemIndex) ?? (await keyInfo(this, req.itemIndex));
 	checkUnsigned(this, key, req);
 	const category = (req.qs?.category ?? req.body?.category) as string | undefined;
 	const bucket = `${keyScope(key)}|${req.path}|${category === 'spot' ? 'spot' : 'derivatives'}`;
 	const documented = documentedLimit(req.path, category);
-	let facts = await enforce(this, key.guardrails, req, bybitApiRequest);
+	const judged = enforce(this, key.guardrails, req, bybitApiRequest);
+	let facts = judged instanceof Promise ? await judged : judged;
 	// the credential's Order Entry: orders over the key's WebSocket where Bybit offers it
 	const ws = key.orderEntry === 'websocket' ? await orderEntryFor(this, key, req) : undefined;
 	// the credential as the transport read it (one read per second per run): n8n's helper then signs with it instead of reading and decrypting it again
-	const signWith = key.unsignedBase === undefined ? await decryptedCredential(this) : undefined;
+	const signWith = key.unsignedBase === undefined ? (decryptedCredentialNow(this) ?? (await decryptedCredential(this))) : undefined;
 	let resyncs = 0;
 	let lastOffset: number | undefined;
 	let rateLimitedRounds = 0;
@@ -232,10 +240,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		if (Date.now() - facts.at > FACTS_TTL_MS / 2) facts = await enforce(this, key.guardrails, req, bybitApiRequest);
 		// market data has no per-key limit (only the IP budget below): nothing to reserve, nothing to wait for
 		const reservation = documented ? await acquire(bucket, documented, req.weight, key.processes) : undefined;
-		// the IP budget is HTTP's: an order over the WebSocket takes no slot (unless it falls back to REST)
-		const slot = async () => ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(this, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
-		// a free slot is taken at once; otherwise wait in line
-		let ticket = ws ? undefined : (ipBudget(key.origin, key.processes).tryAcquire() ?? (await slot()));
+		// the IP budget is HTTP's: an order over the WebSocket takes no slot (unless it falls back to REST); a free slot is taken at once, otherwise wait in line
+		let ticket = ws ? undefined : (ipBudget(key.origin, key.processes).tryAcquire() ?? (await restSlot(this, key, req, reservation)));
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
@@ -256,7 +262,7 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 				if ('notSent' in sent) {
 					// nothing left this process: the same request goes over REST, and the run says why
 					noteRest(this, req, `the WebSocket Trade API could not be used (${sent.notSent})`);
-					ticket = await slot();
+					ticket = await restSlot(this, key, req, reservation);
 					sentAt = Date.now();
 				} else res = sent;
 			}
@@ -293,10 +299,10 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 			);
 		}
 
-		const limitStatus = header(res, 'X-Bapi-Limit-Status');
-		const resetServer = header(res, 'X-Bapi-Limit-Reset-Timestamp');
+		const limitStatus = header(res, 'X-Bapi-Limit-Status', 'x-bapi-limit-status');
+		const resetServer = header(res, 'X-Bapi-Limit-Reset-Timestamp', 'x-bapi-limit-reset-timestamp');
 		const resetAt = resetServer === undefined ? undefined : resetServer - clockOffset(key.origin);
-		observe(bucket, { limit: header(res, 'X-Bapi-Limit'), remaining: limitStatus, resetAt }, key.processes);
+		observe(bucket, { limit: header(res, 'X-Bapi-Limit', 'x-bapi-limit'), remaining: limitStatus, resetAt }, key.processes);
 
 		if (res.statusCode === 429 || res.statusCode >= 500) {
 			if (retrySafe && canRetry) {
