@@ -355,10 +355,13 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 	}
 }
 
-/** Sends one request and returns Bybit's `result`. */
-export async function bybitApiRequest(this: BybitContext, req: BybitRequest): Promise<IDataObject> {
-	const envelope = await bybitApiRequestEnvelope.call(this, req);
+function resultOf(envelope: BybitEnvelope): IDataObject {
 	return envelope.result;
+}
+
+/** Sends one request and returns Bybit's `result` (a `then`, not a second async frame per request). */
+export function bybitApiRequest(this: BybitContext, req: BybitRequest): Promise<IDataObject> {
+	return bybitApiRequestEnvelope.call(this, req).then(resultOf);
 }
 
 export interface PaginationOptions {
