@@ -15,6 +15,7 @@ const BENCHES: Array<[string, () => Promise<Bench>]> = [
 	['P5 footprint', () => import('./p5-footprint')],
 	['P6 queue mode', () => import('./p6-queue')],
 	['P7 alert latency', () => import('./p7-alert-latency')],
+	['P7n alert latency with a network between n8n and Bybit (latency proxy)', () => import('./p7-network')],
 	['P8 shared connections', () => import('./p8-shared-connections')],
 	['P8n shared connections in a real n8n', () => import('./p8-real-n8n')],
 	['P9 WebSocket order entry', () => import('./p9-ws-orders')],

@@ -24,6 +24,8 @@ export interface ProxyConnection {
 	path: string;
 	/** Requests seen on this connection (REST: one per request line; WebSocket: the upgrade). */
 	requests: number;
+	/** Their paths, in order (without the query). */
+	paths: string[];
 	/** ms the first bytes waited for the modelled set-up (beyond the one-way delay). */
 	setupWaitMs: number;
 }
@@ -93,7 +95,7 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 	let nextId = 0;
 	const server = net.createServer({ allowHalfOpen: true }, (client) => {
 		const openedAt = Date.now();
-		const conn: ProxyConnection = { id: ++nextId, openedAt, kind: '?', path: '', requests: 0, setupWaitMs: 0 };
+		const conn: ProxyConnection = { id: ++nextId, openedAt, kind: '?', path: '', requests: 0, paths: [], setupWaitMs: 0 };
 		connections.push(conn);
 		const upstream = net.connect({ port: options.target.port, host: options.target.host, allowHalfOpen: true });
 		client.setNoDelay(true);
@@ -111,11 +113,14 @@ export async function startLatencyProxy(options: LatencyProxyOptions): Promise<L
 				first = false;
 				conn.setupWaitMs = Math.max(0, readyAt - now);
 				const head = chunk.subarray(0, 2048).toString('latin1');
-				const line = REQUEST_LINE.exec(head);
-				conn.path = (line?.[2] ?? '').split('?')[0];
+				conn.path = (REQUEST_LINE.exec(head)?.[2] ?? '').split('?')[0];
 				conn.kind = /\r\nupgrade:\s*websocket/i.test(head) ? 'ws' : 'rest';
 			}
-			if (conn.kind === 'rest' ? REQUEST_LINE.test(chunk.subarray(0, 64).toString('latin1')) : conn.requests === 0) conn.requests++;
+			const line = conn.kind === 'rest' || conn.requests === 0 ? REQUEST_LINE.exec(chunk.subarray(0, 2048).toString('latin1')) : null;
+			if (line) {
+				conn.requests++;
+				conn.paths.push(line[2].split('?')[0]);
+			}
 			toServer.push(chunk, Math.max(now, readyAt) + d);
 		});
 		upstream.on('data', (chunk: Buffer) => toClient.push(chunk, Date.now() + d));

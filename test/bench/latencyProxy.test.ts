@@ -61,7 +61,7 @@ describe('latency proxy', () => {
 		expect(second).toBeGreaterThanOrEqual(2 * D - 2);
 		expect(second).toBeLessThan(2 * D + 40);
 		expect(proxy.connections).toHaveLength(1);
-		expect(proxy.connections[0]).toMatchObject({ kind: 'rest', path: '/v5/a', requests: 2 });
+		expect(proxy.connections[0]).toMatchObject({ kind: 'rest', path: '/v5/a', requests: 2, paths: ['/v5/a', '/v5/b'] });
 		expect(proxy.connections[0].setupWaitMs).toBeGreaterThan(setup - 10);
 	});
 
