@@ -25,7 +25,7 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { ownerSession } from '../test/e2e/n8nLine';
-import { EXAMPLE_CRED_ID, httpJson, loadExample, type Json, type Workflow } from '../test/e2e/support';
+import { EXAMPLE_CRED_ID, httpJson, loadExample, sandboxCredentialData, type Json, type Workflow } from '../test/e2e/support';
 import { startSandbox, type Sandbox } from '../test/sandbox';
 import { percentile, type Figure } from './stats';
 
@@ -100,18 +100,9 @@ interface Sample {
 	wire: number;
 }
 
-/** A `bybitApi` credential on the sandbox (environment Custom; `wsBaseUrl` is where /v5/trade is), as test/e2e/support.ts's sandboxCredentialData. */
+/** A `bybitApi` credential on the sandbox (environment Custom; `wsBaseUrl` is where /v5/trade is). */
 function credentialData(sandbox: Sandbox, over: Json = {}): Json {
-	return {
-		environment: 'custom',
-		baseUrl: sandbox.restUrl,
-		wsBaseUrl: sandbox.wsUrl.replace(/\/v5\/.*$/, '').replace(/\/+$/, ''),
-		signatureMethod: 'hmac',
-		apiKey: sandbox.control.defaultKey.apiKey,
-		apiSecret: sandbox.control.defaultKey.secret,
-		recvWindow: 5000,
-		...over,
-	};
+	return sandboxCredentialData(sandbox as unknown as Parameters<typeof sandboxCredentialData>[0], over);
 }
 
 /** The order.create frame on /v5/trade carrying `linkId` (args[0].orderLinkId), if any. */
