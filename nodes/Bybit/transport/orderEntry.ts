@@ -42,16 +42,30 @@ export async function orderEntryFor(ctx: BybitContext, key: KeyInfo, req: BybitR
 		noteRest(ctx, req, 'Bybit offers no WebSocket order entry on this credential\'s Environment (Demo Trading, and regional sites other than Turkey and Kazakhstan, per Bybit\'s docs)');
 		return undefined;
 	}
-	const credentials = await readCredentials(ctx);
+	let entry = ENTRIES.get(key);
+	if (!entry) {
+		entry = entryOf(key, key.tradeUrl, await readCredentials(ctx));
+		ENTRIES.set(key, entry);
+	}
+	return entry;
+}
+
+/**
+ * Each credential read's order entry, made once: the signing key (an RSA key is parsed), the
+ * process's client for it. A KeyInfo stands for one credential read (access.ts), so an order
+ * finds its entry with one look-up instead of reading and parsing the credential again.
+ */
+const ENTRIES = new WeakMap<KeyInfo, OrderEntry>();
+
+function entryOf(key: KeyInfo, url: string, credentials: OrderEntry['credentials']): OrderEntry {
 	const signing = signingKeyOf(credentials);
-	const origin = key.origin;
 	let secrets = key.secrets;
 	const authArgs = () => {
-		const args = wsAuthArgs(signing, bybitTimestamp(origin) + AUTH_EXPIRES_MS);
+		const args = wsAuthArgs(signing, bybitTimestamp(key.origin) + AUTH_EXPIRES_MS);
 		secrets = [...key.secrets, ...authArgSecrets(args)];
 		return args;
 	};
-	return { client: tradeClient(key.tradeUrl, signing.apiKey, signing.secret, authArgs, (text) => redactSecrets(text, secrets)), credentials };
+	return { client: tradeClient(url, signing.apiKey, signing.secret, authArgs, (text) => redactSecrets(text, secrets)), credentials };
 }
 
 export function noteRest(ctx: BybitContext, req: BybitRequest, reason: string): void {
