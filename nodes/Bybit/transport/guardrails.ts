@@ -9,7 +9,7 @@
 import { NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { orderKey, tickerKey, type MarketFacts } from '../../../credentials/common/bybit/marketFacts';
-import { isWrite, lookupsFor, safetyRefusal, type Guardrails } from '../../../credentials/common/bybit/safety';
+import { isWrite, lookupsFor, safetyRefusal, type Guardrails, type SafetyRequest } from '../../../credentials/common/bybit/safety';
 import type { OpenOrderFacts, TickerFacts } from '../../../credentials/common/bybit/valuation';
 import { recallQuote } from '../trading/convertQuotes';
 import { keyInfo, keyScope } from './access';
@@ -21,9 +21,8 @@ export { guardrailsOf, safetyRefusal, type GuardrailSettings, type Guardrails } 
 type Get = (this: BybitContext, req: BybitRequest) => Promise<IDataObject>;
 
 /** Looks up what valuing the request needs (tickers; for amends the open order). */
-async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
+async function marketFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, request: SafetyRequest, get: Get): Promise<MarketFacts> {
 	const facts: MarketFacts = { at: Date.now(), tickers: {}, orders: {} };
-	const request = { method: req.method, path: req.path, body: req.body };
 	let lookups = lookupsFor(guardrails, request);
 	if (lookups.quotes.length) {
 		// convert quotes this node requested with this key (remembered from Bybit's answers), then their coins' prices
@@ -70,9 +69,10 @@ export function enforceGuardrails(ctx: BybitContext, guardrails: Guardrails, req
 	// a read needs no market facts and is never refused: safetyRefusal passes every read, with or without them
 	if (!isWrite(req.method, req.path)) return { at: Date.now(), tickers: {}, orders: {} };
 	// refusals that need no market data come first (the body's keys, the allow-list): nothing is looked up for them
-	const early = safetyRefusal(guardrails, { method: req.method, path: req.path, body: req.body }, undefined, true);
+	const request: SafetyRequest = { method: req.method, path: req.path, body: req.body };
+	const early = safetyRefusal(guardrails, request, undefined, true);
 	if (early) return Promise.reject(refusalError(ctx, req, early));
-	return writeFacts(ctx, guardrails, req, get);
+	return writeFacts(ctx, guardrails, req, request, get);
 }
 
 function refusalError(ctx: BybitContext, req: BybitRequest, message: string): NodeOperationError {
@@ -80,9 +80,9 @@ function refusalError(ctx: BybitContext, req: BybitRequest, message: string): No
 }
 
 /** A write: looks up what valuing it needs, then judges it with those facts. */
-async function writeFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, get: Get): Promise<MarketFacts> {
-	const facts = await marketFacts(ctx, guardrails, req, get);
-	const refusal = safetyRefusal(guardrails, { method: req.method, path: req.path, body: req.body }, facts);
+async function writeFacts(ctx: BybitContext, guardrails: Guardrails, req: BybitRequest, request: SafetyRequest, get: Get): Promise<MarketFacts> {
+	const facts = await marketFacts(ctx, guardrails, req, request, get);
+	const refusal = safetyRefusal(guardrails, request, facts);
 	if (refusal) throw refusalError(ctx, req, refusal);
 	return facts;
 }
