@@ -189,9 +189,12 @@ async function budgetSlot(ctx: BybitContext, origin: string, processes: number, 
 	}
 }
 
-/** A slot in the IP budget for a REST send: at once when free, else in line; a refusal gives back the per-key reservation. */
-async function restSlot(ctx: BybitContext, key: KeyInfo, req: BybitRequest, reservation: Reservation | undefined): Promise<BudgetTicket> {
-	return ipBudget(key.origin, key.processes).tryAcquire() ?? (await budgetSlot(ctx, key.origin, key.processes, req.itemIndex, () => settle(reservation)));
+/**
+ * A slot in the IP budget for a REST send: at once (no promise) when one is free, else a promise
+ * of one in line; a refusal gives back the per-key reservation.
+ */
+function restSlot(ctx: BybitContext, key: KeyInfo, req: BybitRequest, reservation: Reservation | undefined): BudgetTicket | Promise<BudgetTicket> {
+	return ipBudget(key.origin, key.processes).tryAcquire() ?? budgetSlot(ctx, key.origin, key.processes, req.itemIndex, () => settle(reservation));
 }
 
 async function resyncClock(ctx: BybitContext, origin: string, processes: number, itemIndex?: number): Promise<number> {
@@ -241,7 +244,8 @@ export async function bybitApiRequestEnvelope(this: BybitContext, req: BybitRequ
 		// market data has no per-key limit (only the IP budget below): nothing to reserve, nothing to wait for
 		const reservation = documented ? await acquire(bucket, documented, req.weight, key.processes) : undefined;
 		// the IP budget is HTTP's: an order over the WebSocket takes no slot (unless it falls back to REST); a free slot is taken at once, otherwise wait in line
-		let ticket = ws ? undefined : (ipBudget(key.origin, key.processes).tryAcquire() ?? (await restSlot(this, key, req, reservation)));
+		const slot = ws ? undefined : restSlot(this, key, req, reservation);
+		let ticket = slot instanceof Promise ? await slot : slot;
 		const options: IHttpRequestOptions = {
 			method: req.method,
 			url: req.path,
