@@ -1,6 +1,6 @@
 /**
  * Fault suite, earn stakes and redemptions (Stake / Redeem is write-once by
- * orderLinkId): items are sent while the sandbox injects faults at random on
+ * orderLinkId): items are sent while the sandbox injects faults (one request in three, the kind at random) on
  * /v5/earn/place-order (answers lost after the exchange acted, resets before
  * processing, HTTP 503, 10006). Every order must exist exactly once, every
  * item must report it, and the FUND balance must move by exactly the sum of
@@ -12,6 +12,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { runBybit, sandboxCredentials } from '../harness/execute';
 import { prng } from '../harness/prng';
+import { injectRestFaults } from './injector';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(180_000);
@@ -22,14 +23,12 @@ const KEYS = 4;
 const PATH = '/v5/earn/place-order';
 
 let sandbox: Sandbox;
-let running = false;
 beforeEach(async () => {
 	resetRateLimiter();
 	sandbox = await startSandbox({ port: 0, rateLimits: false });
 	sandbox.control.fund('USDT', '1000000', 'FUND');
 });
 afterEach(async () => {
-	running = false;
 	await sandbox.close();
 });
 
@@ -40,31 +39,8 @@ async function fundBalance(creds: ReturnType<typeof sandboxCredentials>): Promis
 
 it(`${STAKES} stakes and ${REDEEMS} redemptions under injected faults: 0 duplicates, 0 lost`, async () => {
 	const random = prng(20261201);
-	const injected: Record<string, number> = { acceptThenDrop: 0, reset: 0, http503: 0, rateLimited: 0 };
-	running = true;
-	const injector = (async () => {
-		let armedAt = 0;
-		while (running) {
-			await new Promise((r) => setTimeout(r, 5));
-			const n = sandbox.control.requests().filter((r) => r.path === PATH).length;
-			if (n - armedAt < 3) continue;
-			armedAt = n;
-			const roll = random();
-			if (roll < 0.4) {
-				sandbox.control.acceptThenDrop(1, PATH);
-				injected.acceptThenDrop++;
-			} else if (roll < 0.6) {
-				sandbox.control.dropNext(1, PATH);
-				injected.reset++;
-			} else if (roll < 0.85) {
-				sandbox.control.failNext(1, 503, PATH);
-				injected.http503++;
-			} else {
-				sandbox.control.forceRateLimit(1);
-				injected.rateLimited++;
-			}
-		}
-	})();
+	// one place-order request in three meets a fault, armed as it arrives
+	const injected = injectRestFaults(sandbox.control, [PATH], 3, random);
 
 	const keys = Array.from({ length: KEYS }, (_, k) => (k === 0 ? sandbox.control.defaultKey : sandbox.control.createKey({ apiKey: `EARNKEY${k}`.padEnd(18, '0') })));
 	const creds = keys.map((key) => sandboxCredentials(sandbox.restUrl, key.apiKey, key.secret));
@@ -92,8 +68,7 @@ it(`${STAKES} stakes and ${REDEEMS} redemptions under injected faults: 0 duplica
 	const redeemAmount = (n: number) => 1 + (n % 5);
 	const stakes: INodeExecutionData[] = await run('Stake', STAKES, stakeAmount);
 	const redeems: INodeExecutionData[] = await run('Redeem', REDEEMS, redeemAmount);
-	running = false;
-	await injector;
+	sandbox.control.onArrival(undefined);
 	sandbox.control.clearFaults();
 
 	const orders = (await runBybit(creds[0], { resource: 'earn', operation: 'getOrderHistory', category: 'FlexibleSaving', returnAll: true })).map((o) => o.json);

@@ -1,8 +1,8 @@
 /**
  * Fault suite, orders (issue #8): 1,000 creates with an orderLinkId while
- * the sandbox injects faults at random: answers lost after the exchange
- * accepted (accept then reset), connection resets before processing, 5xx,
- * 10006 (about one create in four meets one), and clock skew of +-10 s. Every order must exist exactly once and
+ * the sandbox injects faults, armed on every 4th create as it arrives (the kind drawn at random):
+ * answers lost after the exchange accepted (accept then reset), connection resets before processing,
+ * 5xx, 10006, and clock skew of +-10 s. Every order must exist exactly once and
  * every item must report it. Prints its figures.
  * The same suite runs with the credential's Order Entry = WebSocket (issue #22), 500 creates: the
  * faults are armed on the sandbox's /v5/trade (dropped after or before Bybit took the order, an answer
@@ -25,14 +25,12 @@ const ORDERS: Record<Entry, number> = { rest: 1_000, websocket: 500 };
 const saved = { ...TRADE_TIMINGS };
 
 let sandbox: Sandbox;
-let stopInjector = () => undefined as unknown;
 beforeEach(async () => {
 	resetRateLimiter();
 	clearPositionModeCache();
 	sandbox = await startSandbox({ port: 0, rateLimits: false });
 });
 afterEach(async () => {
-	stopInjector();
 	closeTradeClients();
 	Object.assign(TRADE_TIMINGS, saved);
 	await sandbox.close();
@@ -67,36 +65,30 @@ it.each(['rest', 'websocket'] as const)('order entry %s: creates under injected 
 	if (entry === 'websocket') Object.assign(TRADE_TIMINGS, { answerTimeoutMs: 1000 });
 	const random = prng(20261124);
 	const injected: Record<string, number> = { clockSkew: 0 };
-	let running = true;
-	stopInjector = () => (running = false);
-	// about one create in four meets a fault: a new fault is armed once the previous one had its chance
-	const createsSoFar = () =>
-		entry === 'rest' ? sandbox.control.requests().filter((r) => r.path === '/v5/order/create').length : sandbox.control.tradeFrames().filter((f) => f.op === 'order.create').length;
-	const injector = (async () => {
-		let armedAt = 0;
-		let skewedAt = 0;
-		let skewed = false;
-		while (running) {
-			await new Promise((r) => setTimeout(r, 5));
-			const n = createsSoFar();
-			if (n - armedAt >= 4) {
-				armedAt = n;
-				sandbox.control.clearFaults();
-				const name = arm(entry, random());
-				injected[name] = (injected[name] ?? 0) + 1;
-			}
-			// every ~150 creates the exchange clock jumps 10 s ahead or behind for ~50 creates
-			if (!skewed && n - skewedAt >= 150) {
-				skewed = true;
-				skewedAt = n;
-				sandbox.control.setClockSkew(random() < 0.5 ? 10_000 : -10_000);
-				injected.clockSkew++;
-			} else if (skewed && n - skewedAt >= 50) {
-				skewed = false;
-				sandbox.control.setClockSkew(0);
-			}
+	// one create in four meets a fault, armed as it arrives (so the count does not depend on how busy the machine is):
+	// the 4th, 8th, ... create the sandbox receives, retries included
+	let arrivals = 0;
+	let skewedAt = 0;
+	let skewed = false;
+	sandbox.control.onArrival((via, name) => {
+		if (entry === 'rest' ? via !== 'rest' || name !== '/v5/order/create' : via !== 'websocket' || name !== 'order.create') return;
+		const n = ++arrivals;
+		if (n % 4 === 0) {
+			sandbox.control.clearFaults();
+			const fault = arm(entry, random());
+			injected[fault] = (injected[fault] ?? 0) + 1;
 		}
-	})();
+		// every ~150 creates the exchange clock jumps 10 s ahead or behind for 50 creates
+		if (!skewed && n - skewedAt >= 150) {
+			skewed = true;
+			skewedAt = n;
+			sandbox.control.setClockSkew(random() < 0.5 ? 10_000 : -10_000);
+			injected.clockSkew++;
+		} else if (skewed && n - skewedAt >= 50) {
+			skewed = false;
+			sandbox.control.setClockSkew(0);
+		}
+	});
 
 	const started = Date.now();
 	const runs: Array<Promise<INodeExecutionData[]>> = [];
@@ -118,8 +110,7 @@ it.each(['rest', 'websocket'] as const)('order entry %s: creates under injected 
 		);
 	}
 	const outputs = (await Promise.all(runs)).flat();
-	running = false;
-	await injector;
+	sandbox.control.onArrival(undefined);
 	sandbox.control.clearFaults();
 	sandbox.control.setClockSkew(0);
 

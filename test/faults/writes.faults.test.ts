@@ -1,6 +1,6 @@
 /**
  * Fault suite, batches and transfers (issue #13): batch creates and internal
- * and universal transfers while the sandbox injects faults at random on
+ * and universal transfers while the sandbox injects faults (one request in three, the kind drawn at random) on
  * their paths: answers lost after the exchange acted (accept then reset),
  * resets before processing, HTTP 503, and 10006. Every order and every
  * transfer must exist exactly once and every item must report it. A share of
@@ -13,6 +13,7 @@ import { clearPositionModeCache } from '../../nodes/Bybit/actions/positionIdx';
 import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { runBybit, sandboxCredentials } from '../harness/execute';
 import { prng } from '../harness/prng';
+import { injectRestFaults } from './injector';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(240_000);
@@ -24,7 +25,6 @@ const KEYS = 8; // every count is a multiple of KEYS
 const PATHS = ['/v5/order/create-batch', '/v5/asset/transfer/inter-transfer', '/v5/asset/transfer/universal-transfer'] as const;
 
 let sandbox: Sandbox;
-let stopInjector = () => undefined as unknown;
 beforeEach(async () => {
 	resetRateLimiter();
 	clearPositionModeCache();
@@ -33,7 +33,6 @@ beforeEach(async () => {
 	sandbox.control.fund('USDT', '1000000', 'FUND');
 });
 afterEach(async () => {
-	stopInjector();
 	await sandbox.close();
 });
 
@@ -45,36 +44,8 @@ const count = <T>(values: T[]) => {
 
 it(`${BATCH_ORDERS} batch orders, ${INTERNAL} internal and ${UNIVERSAL} universal transfers under injected faults: 0 duplicates, 0 lost`, async () => {
 	const random = prng(20261130);
-	const injected: Record<string, number> = { acceptThenDrop: 0, reset: 0, http503: 0, rateLimited: 0 };
-	let running = true;
-	stopInjector = () => (running = false);
-	// on each path, about one request in three meets a fault: a new one is armed once the previous had its chance
-	const injector = (async () => {
-		const armedAt = new Map<string, number>(PATHS.map((p) => [p, 0]));
-		while (running) {
-			await new Promise((r) => setTimeout(r, 5));
-			const seen = count(sandbox.control.requests().map((r) => r.path));
-			for (const path of PATHS) {
-				const n = seen.get(path) ?? 0;
-				if (n - armedAt.get(path)! < 3) continue;
-				armedAt.set(path, n);
-				const roll = random();
-				if (roll < 0.4) {
-					sandbox.control.acceptThenDrop(1, path);
-					injected.acceptThenDrop++;
-				} else if (roll < 0.6) {
-					sandbox.control.dropNext(1, path);
-					injected.reset++;
-				} else if (roll < 0.85) {
-					sandbox.control.failNext(1, 503, path);
-					injected.http503++;
-				} else {
-					sandbox.control.forceRateLimit(1);
-					injected.rateLimited++;
-				}
-			}
-		}
-	})();
+	// on each path, one request in three meets a fault, armed as it arrives
+	const injected = injectRestFaults(sandbox.control, PATHS, 3, random);
 
 	const uid = String(sandbox.control.getState().uid);
 	const started = Date.now();
@@ -122,8 +93,7 @@ it(`${BATCH_ORDERS} batch orders, ${INTERNAL} internal and ${UNIVERSAL} universa
 		);
 	}
 	const [batchOut, interOut, uniOut] = (await Promise.all([Promise.all(batches), Promise.all(internal), Promise.all(universal)])).map((runs) => runs.flat());
-	running = false;
-	await injector;
+	sandbox.control.onArrival(undefined);
 	sandbox.control.clearFaults();
 
 	const state = sandbox.control.getState();

@@ -68,6 +68,12 @@ export interface SandboxControl {
 	/** The next N matching requests are processed, then the connection is reset before the answer (default prefix: /v5/order/create, which also matches create-batch). */
 	acceptThenDrop(n: number, pathPrefix?: string): void;
 	clearFaults(): void;
+	/**
+	 * `hook` is called synchronously as each REST request (`rest`, its path) or order op on /v5/trade
+	 * (`websocket`, its op) arrives, before its fault is taken: a fault armed in the hook applies to
+	 * that very request, so a test arms faults at exact counts instead of polling. undefined removes it.
+	 */
+	onArrival(hook: ((via: 'rest' | 'websocket', name: string) => void) | undefined): void;
 	dropAllSockets(): void;
 	/**
 	 * Accept, authenticate and subscribe as usual, then terminate every new
@@ -230,6 +236,10 @@ export function createControl(d: ControlDeps): SandboxControl {
 		subscribers: (topic) => ws.hub.subs.get(topic)?.size ?? 0,
 		mutePongs: (on) => {
 			ws.hub.mutePongs = on;
+		},
+		onArrival(hook) {
+			faults.onArrival = hook && ((path) => hook('rest', path));
+			ws.trade.log.onArrival = hook && ((op) => hook('websocket', op));
 		},
 		tradeFault(kind, opts = {}) {
 			if (!['dropBeforeAccept', 'dropAfterAccept', 'delay', 'rateLimit'].includes(kind)) throw new Error(`sandbox control: unknown trade fault ${String(kind)}`);

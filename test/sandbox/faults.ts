@@ -13,6 +13,8 @@ export interface Fault {
 /** Faults apply in the order they were registered: each entry covers its N matching requests. */
 export class Faults {
 	private queue: Fault[] = [];
+	/** Called with each request's path as it arrives, before its fault is taken (see SandboxControl.onArrival). */
+	onArrival?: (path: string) => void;
 
 	add(kind: FaultKind, n: number, opts: { prefix?: string; ms?: number; status?: number } = {}): void {
 		if (!(n > 0)) return;
@@ -25,6 +27,7 @@ export class Faults {
 
 	/** The fault for this request, if any (consumes one unit). */
 	take(path: string): Fault | undefined {
+		this.onArrival?.(path);
 		if (this.queue.length === 0) return undefined;
 		for (let i = 0; i < this.queue.length; i++) {
 			const f = this.queue[i];

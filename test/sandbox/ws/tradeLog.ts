@@ -54,6 +54,8 @@ export class TradeLog {
 	readonly frames: TradeFrame[] = [];
 	stats: TradeStats = TradeLog.empty();
 	private faults: TradeFault[] = [];
+	/** Called with each order op as it arrives, before its fault is taken (see SandboxControl.onArrival). */
+	onArrival?: (op: string) => void;
 
 	private static empty(): TradeStats {
 		return { ...zero(), answered: 0, droppedBeforeAccept: 0, droppedAfterAccept: 0, delayed: 0, rateLimitedByFault: 0, byKey: {}, byOp: {} };
@@ -79,6 +81,7 @@ export class TradeLog {
 
 	/** The fault for this order op, if any (consumes one unit). */
 	takeFault(op: string): TradeFault | undefined {
+		this.onArrival?.(op);
 		const i = this.faults.findIndex((f) => op.startsWith(f.op));
 		if (i < 0) return undefined;
 		const f = this.faults[i];
