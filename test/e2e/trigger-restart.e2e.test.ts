@@ -150,9 +150,10 @@ function workflow(id = WF): Workflow {
 
 	/** n8n 2.41 activates published workflows from its publication outbox, after "Editor is now accessible" (1.x before it). */
 	const triggerConnected = async () => {
-		const open = sandbox.control.openSockets as () => number;
-		await waitFor('the trigger connected to the sandbox', () => open() >= 1 || undefined, 60_000, 200);
-		await new Promise((r) => setTimeout(r, 1000)); // authenticated and subscribed
+		const subs = sandbox.control.subscribers as (topic: string) => number;
+		// authenticated and subscribed (the sandbox counts the subscription), however slow the machine
+		await waitFor('the trigger subscribed to executions', () => subs('execution.linear') + subs('execution') >= 1 || undefined, 90_000, 200);
+		await new Promise((r) => setTimeout(r, 500));
 	};
 
 	test(`a workflow id longer than ${MAX_ID} characters (n8n would not save the Catch Up position): activation refused, the fix named in n8n's log`, async () => {

@@ -55,13 +55,17 @@ describe('sandbox control', () => {
 		sb.control.dropNext(1, '/v5/order/realtime');
 		expect((await call(sb, 'GET', '/v5/market/time', {}, { unsigned: true })).status).toBe(200);
 		await expect(call(sb, 'GET', '/v5/order/realtime', LIN)).rejects.toThrow();
-		sb.control.delayNext(1, 300);
+		sb.control.delayNext(1, 2000);
 		const t0 = Date.now();
-		const slow = call(sb, 'POST', '/v5/order/create', { ...LIN, side: 'Buy', orderType: 'Limit', qty: '0.001', price: '60000', orderLinkId: 'slow-1' });
-		await new Promise((r) => setTimeout(r, 100));
-		expect(((sb.control.getState() as Json).orders as Json[]).some((o) => o.orderLinkId === 'slow-1')).toBe(true);
+		let answered = false;
+		const slow = call(sb, 'POST', '/v5/order/create', { ...LIN, side: 'Buy', orderType: 'Limit', qty: '0.001', price: '60000', orderLinkId: 'slow-1' }).finally(() => (answered = true));
+		// the order exists while its answer is still held back
+		const made = () => ((sb.control.getState() as Json).orders as Json[]).some((o) => o.orderLinkId === 'slow-1');
+		for (const deadline = Date.now() + 10_000; !made() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+		expect(made()).toBe(true);
+		expect(answered).toBe(false);
 		expect((await slow).body.retCode).toBe(0);
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(1990);
 		const log = sb.control.requests();
 		expect(log.map((r) => r.status)).toEqual([503, 200, 0, 200]);
 	});

@@ -75,6 +75,8 @@ export interface SandboxControl {
 	 */
 	onArrival(hook: ((via: 'rest' | 'websocket', name: string) => void) | undefined): void;
 	dropAllSockets(): void;
+	/** While on, every WebSocket upgrade is answered 503: an outage of the streams, held for exactly as long as a test needs. */
+	refuseConnections(on: boolean): void;
 	/**
 	 * Accept, authenticate and subscribe as usual, then terminate every new
 	 * connection `ms` after its first subscription (clients see 1006);
@@ -215,6 +217,9 @@ export function createControl(d: ControlDeps): SandboxControl {
 			ws.hub.dropAfterSubscribeMs = undefined;
 		},
 		dropAllSockets: () => ws.hub.terminateAll(),
+		refuseConnections(on) {
+			ws.refuseUpgrades = on;
+		},
 		dropAfterSubscribe(ms) {
 			ws.hub.dropAfterSubscribeMs = ms === undefined ? undefined : Math.max(0, ms);
 			return ws.hub.dropsAfterSubscribe;

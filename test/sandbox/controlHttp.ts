@@ -28,6 +28,7 @@ function operations(c: SandboxControl): Record<string, (a: Args) => unknown> {
 		acceptThenDrop: (a) => c.acceptThenDrop(N(a.n, 1)!, S(a.pathPrefix)),
 		clearFaults: () => c.clearFaults(),
 		dropAllSockets: () => c.dropAllSockets(),
+		refuseConnections: (a) => c.refuseConnections(a.on === true),
 		dropAfterSubscribe: (a) => c.dropAfterSubscribe(N(a.ms)),
 		closeSockets: (a) => c.closeSockets(N(a.code, 1000)!, S(a.reason)),
 		pausePushes: () => c.pausePushes(),

@@ -97,7 +97,7 @@ describe('fidelity with bybit-api', () => {
 			await authed;
 			await Promise.all(pub.subscribeV5('tickers.BTCUSDT', 'linear'));
 			const { orderId } = (await new RestClientV5({ key, secret, baseUrl: sb.restUrl }).submitOrder({ category: 'linear', symbol: 'BTCUSDT', side: 'Buy', orderType: 'Market', qty: '0.001' })).result;
-			const deadline = Date.now() + 3000;
+			const deadline = Date.now() + 15_000; // bounds a hang
 			while (Date.now() < deadline && !(updates.some((u) => u.topic === 'order') && updates.some((u) => u.topic === 'tickers.BTCUSDT') && updates.some((u) => u.topic === 'execution'))) {
 				await new Promise((r) => setTimeout(r, 20));
 			}

@@ -91,6 +91,15 @@ describe('sandbox WebSocket', () => {
 		expect((await c.next((m) => m.topic === 'position.option')).data[0]).toMatchObject({ symbol: sym, size: '0.10', category: 'option' });
 	});
 
+	it('refuseConnections: every upgrade answered 503 while on, accepted again once off; open sockets untouched', async () => {
+		const before = await open('/v5/private');
+		sb.control.refuseConnections(true);
+		for (const path of ['/v5/private', '/v5/trade', '/v5/public/linear']) await expect(connect(`${sb.wsUrl}${path}`)).rejects.toThrow(/503/);
+		expect(before.ws.readyState).toBe(before.ws.OPEN);
+		sb.control.refuseConnections(false);
+		expect((await open('/v5/public/linear')).ws.readyState).toBe(before.ws.OPEN);
+	});
+
 	it('pause and resume pushes: queued in order, flushed on resume', async () => {
 		const c = await authed(['order']);
 		sb.control.pausePushes();

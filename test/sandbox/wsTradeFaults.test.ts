@@ -15,6 +15,14 @@ describe('sandbox /v5/trade faults and accounting', () => {
 	});
 
 	const linkIds = async (): Promise<string[]> => (await ok(sb, 'GET', '/v5/order/realtime', { category: 'linear', symbol: 'BTCUSDT', limit: 50 })).list.map((o: Json) => o.orderLinkId);
+	/** Waits for `cond`, failing after `ms` (bounds a hang, not a speed). */
+	const until = async (cond: () => Promise<boolean>, ms: number) => {
+		const deadline = Date.now() + ms;
+		while (!(await cond())) {
+			if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+			await sleep(20);
+		}
+	};
 	const control = async (op: string, body: Json = {}) => (await fetch(`${sb.restUrl}/sandbox/${op}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Json>;
 
 	it('a REST create and a WS create share one budget (10/s linear): the 11th is refused on both', async () => {
@@ -56,15 +64,16 @@ describe('sandbox /v5/trade faults and accounting', () => {
 	});
 
 	it('delay: executed at once, answered later', async () => {
-		sb.control.tradeFault('delay', { ms: 300 });
+		sb.control.tradeFault('delay', { ms: 2000 });
 		const c = await authedTrade(sb, clients);
 		const t0 = Date.now();
-		const answer = c.op('order.create', resting('slow'));
-		await sleep(100);
-		expect(await linkIds()).toEqual(['slow']);
+		let answered = false;
+		const answer = c.op('order.create', resting('slow')).finally(() => (answered = true));
+		await until(async () => (await linkIds()).includes('slow'), 10_000);
+		expect(answered).toBe(false);
 		expect(sb.control.tradeFrames().find((f) => f.op === 'order.create')?.status).toBe('pending');
 		expect((await answer).retCode).toBe(0);
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(1990);
 		expect(sb.control.tradeStats().delayed).toBe(1);
 	});
 
@@ -115,21 +124,25 @@ describe('sandbox /v5/trade faults and accounting', () => {
 		expect(sb.control.tradeStats().received).toBe(0);
 	});
 
-	it('max_active_time: an idle connection is cut when it expires, one that pings is kept (30s scaled to 150 ms); /v5/private too', async () => {
-		sb.control.setMaxActiveTimeScale(5);
+	it('max_active_time: an idle connection is cut when it expires, one that pings is kept (30s scaled to 1.5 s); /v5/private too', async () => {
+		sb.control.setMaxActiveTimeScale(50);
 		const idle = await authedTrade(sb, clients, undefined, '?max_active_time=30s');
 		const busy = await authedTrade(sb, clients, undefined, '?max_active_time=30s');
 		const priv = await connect(`${sb.wsUrl}/v5/private?max_active_time=1m`);
 		clients.push(priv);
 		const t0 = Date.now();
-		for (let i = 0; i < 10; i++) {
+		// ping every 50 ms (a gap of 1.5 s would be needed to cut it) until both quiet connections are cut
+		let quiet = 2;
+		const cut = Promise.all([idle.closed, priv.closed].map(async (closed) => ((await closed), quiet--)));
+		while (quiet > 0 && Date.now() - t0 < 20_000) {
 			busy.send({ op: 'ping' });
 			await sleep(50);
 		}
+		await cut;
 		expect((await idle.closed).code).toBe(1006);
 		expect(busy.ws.readyState).toBe(busy.ws.OPEN);
 		expect((await priv.closed).code).toBe(1006);
-		expect(Date.now() - t0).toBeGreaterThanOrEqual(450);
+		expect(Date.now() - t0).toBeGreaterThanOrEqual(3000 - 50);
 		expect(sb.control.getState().trade).toMatchObject({ activeTimeCuts: 2 });
 	});
 });

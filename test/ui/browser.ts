@@ -42,7 +42,7 @@ export async function launch(log: (msg: string) => void = () => undefined): Prom
 		deviceScaleFactor: 1,
 		reducedMotion: 'reduce',
 	});
-	context.setDefaultTimeout(30_000);
+	context.setDefaultTimeout(90_000); // bounds a hang: a busy CI machine took 7-9 s per step
 	await context.addInitScript({
 		content: `(() => {
 			const add = () => { const s = document.createElement('style'); s.textContent = ${JSON.stringify(NO_MOTION)}; document.head.appendChild(s); };

@@ -59,7 +59,7 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 	const expectCredential = (ndv: Locator) => expectShown(ndv.getByTestId('node-credentials-slot'), CRED_NAME);
 	/** Waits until a parameter shows `text` (options and credentials render it as an input's value). */
 	const expectShown = async (param: Locator, text: string) => {
-		await waitFor(`"${text}" in ${param.toString()}`, () => param.evaluate((el, t) => [...el.querySelectorAll('input')].some((i) => i.value === t) || [...el.querySelectorAll('*')].some((n) => [...n.childNodes].filter((c) => c.nodeType === 3).map((c) => c.textContent).join('').trim() === t), text), 15_000, 100);
+		await waitFor(`"${text}" in ${param.toString()}`, () => param.evaluate((el, t) => [...el.querySelectorAll('input')].some((i) => i.value === t) || [...el.querySelectorAll('*')].some((n) => [...n.childNodes].filter((c) => c.nodeType === 3).map((c) => c.textContent).join('').trim() === t), text), 45_000, 100);
 	};
 	let current: Page | undefined;
 	const newPage = async () => (current = await browser.newPage());
@@ -190,10 +190,10 @@ describeUI('n8n 2.41.1 editor in Chromium with n8n-nodes-bybit', () => {
 			await waitFor('the filtered symbol list', async () => {
 				const names = await listed.allInnerTexts();
 				return names.length > 0 && names.every((n) => n.includes('ETH')) ? names : undefined;
-			}, 15_000, 100);
+			}, 45_000, 100);
 			await listed.filter({ hasText: /^ETHUSDT$/ }).click();
 			const chosen = ndv.getByTestId('resource-locator-symbol').getByTestId('rlc-input').locator('xpath=self::input|descendant::input').first();
-			await waitFor('ETHUSDT in the Symbol field', async () => ((await chosen.inputValue()) === 'ETHUSDT' ? true : undefined), 15_000, 100);
+			await waitFor('ETHUSDT in the Symbol field', async () => ((await chosen.inputValue()) === 'ETHUSDT' ? true : undefined), 45_000, 100);
 			await ndv.getByTestId('parameter-input-qty').locator('input').fill('0.01');
 
 			const before = sandboxOrders(stack.sandbox.control.getState()).length;

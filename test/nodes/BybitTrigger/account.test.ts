@@ -44,9 +44,12 @@ describe('Bybit Trigger: account streams', () => {
 		run = await startTrigger({ source: 'account', events: ['execution'], options: { catchUp: true } }, creds());
 		await order({ orderLinkId: 'before' });
 		await run.waitFor((items) => items.length === 1);
+		// the outage lasts until both orders exist, however slow the machine: they can only arrive by catch-up
+		sandbox.control.refuseConnections(true);
 		sandbox.control.dropAllSockets();
 		await order({ orderLinkId: 'during-1' });
 		await order({ orderLinkId: 'during-2' });
+		sandbox.control.refuseConnections(false);
 		await run.waitFor((items) => items.length >= 3, 15_000);
 		await order({ orderLinkId: 'after' });
 		await run.waitFor((items) => items.length >= 4);
@@ -71,7 +74,7 @@ describe('Bybit Trigger: account streams', () => {
 		run = await startTrigger({ source: 'account', events: ['order'], options: { pingIntervalSeconds: 1 } }, creds());
 		sandbox.control.mutePongs(true);
 		// ping after 1 s, no pong within 0.5 s: the client drops the socket and reconnects
-		const deadline = Date.now() + 8000;
+		const deadline = Date.now() + 20_000;
 		while (!sandbox.control.closeCodes().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 		sandbox.control.mutePongs(false);
 		expect(sandbox.control.closeCodes()[0].code).toBe(4000);
@@ -84,7 +87,7 @@ describe('Bybit Trigger: account streams', () => {
 	it('a server-side close reconnects and resubscribes', async () => {
 		run = await startTrigger({ source: 'account', events: ['order'] }, creds());
 		sandbox.control.closeSockets(4001, 'test');
-		const deadline = Date.now() + 8000;
+		const deadline = Date.now() + 20_000;
 		while ((sandbox.control.closeCodes().length === 0 || sandbox.control.openSockets() !== 1) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 		await new Promise((r) => setTimeout(r, 200));
 		await order({ orderLinkId: 'after-close' });

@@ -308,10 +308,11 @@ export interface Verdict {
 
 /**
  * Faults cleared and n8n running: waits until every workflow emitted every
- * event of its categories that happened (or `timeoutMs` passed), then a moment
+ * event of its categories that happened (or `timeoutMs` passed: a bound on a hang, generous for a
+ * busy machine, free when all arrive), then a moment
  * for late duplicates, and compares each workflow with the model.
  */
-export async function settle(m: Model, r: Real, timeoutMs = 10_000): Promise<Verdict> {
+export async function settle(m: Model, r: Real, timeoutMs = 30_000): Promise<Verdict> {
 	r.sandbox.control.clearFaults();
 	if (!m.running) {
 		start(r);

@@ -29,6 +29,9 @@ describe('Bybit Trigger: market streams', () => {
 	});
 
 	it('fires once per closed candle', async () => {
+		// the sandbox also confirms each real minute's candle: never start within 5 s of a minute's end
+		const seconds = new Date().getUTCSeconds();
+		if (seconds >= 55) await new Promise((r) => setTimeout(r, (61 - seconds) * 1000));
 		run = await startTrigger(market({ marketEvent: 'kline', interval: '1' }), undefined);
 		sandbox.control.setPrice('BTCUSDT', { last: '65100' });
 		await settle();

@@ -126,7 +126,7 @@ describe('Bybit Trigger: WebSocket errors are redacted', () => {
 		const run = await startTrigger(ORDERS, rsa(local.url));
 		try {
 			local.drop();
-			for (let waited = 0; !run.errors.length && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+			for (let waited = 0; !run.errors.length && waited < 20_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
 			expect(run.errors).toHaveLength(1);
 			expect(run.errors[0].message).toMatch(/^Bybit rejected the WebSocket authentication: expired key \[redacted\] \[redacted\]$/);
 			expectClean(run.errors[0].message, sent);

@@ -24,6 +24,8 @@ export class WsServer {
 	readonly trade: TradeStream;
 	/** How long one second of `max_active_time` lasts (tests shorten it). */
 	activeTimeMsPerSecond = 1000;
+	/** While true every upgrade is answered 503 (an outage: the host is up, the stream is not). */
+	refuseUpgrades = false;
 	/** Connections cut by max_active_time. */
 	activeTimeCuts = 0;
 	private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -48,6 +50,10 @@ export class WsServer {
 	private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
 		const url = req.url ?? '';
 		const path = url.split('?')[0];
+		if (this.refuseUpgrades) {
+			socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+			return;
+		}
 		const m = PUBLIC.exec(path);
 		if (!m && path !== '/v5/private' && path !== '/v5/trade' && path !== STATUS_PATH) {
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');

@@ -52,6 +52,14 @@ async function server(): Promise<Server> {
 const fast: TradeTimings = { answerTimeoutMs: 2000, connectTimeoutMs: 2000, pingIntervalMs: 150, pongTimeoutMs: 300, idleMs: 700 };
 const order = (reqId: string) => JSON.stringify({ reqId, header: { 'X-BAPI-TIMESTAMP': String(Date.now()) }, op: 'order.create', args: [{ category: 'linear' }] });
 const wait = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
+/** Waits for `cond`, failing after `ms` (a deadline that bounds a hang, not a speed). */
+const until = async (cond: () => boolean, ms: number) => {
+	const deadline = Date.now() + ms;
+	while (!cond()) {
+		if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+		await wait(20);
+	}
+};
 const open = (s: Server) => s.sockets.filter((ws) => ws.readyState === ws.OPEN).length;
 
 let s: Server;
@@ -75,12 +83,15 @@ it('authenticates once, asks for max_active_time, answers each request by its re
 });
 
 it('pings while in use, then closes when idle; the next request opens a new connection', async () => {
+	// timings with room for a slow machine: the pings must come well before the idle close, and a stall must not end the connection
+	client.close();
+	client = new TradeClient(s.url, () => ['key', Date.now() + 10_000, 'sig'], (t) => t, { ...fast, pongTimeoutMs: 2000, idleMs: 1500 });
 	await client.request(order);
-	await wait(450);
-	expect(s.frames.filter((f) => f.op === 'ping').length).toBeGreaterThanOrEqual(2);
+	const used = Date.now();
+	await until(() => s.frames.filter((f) => f.op === 'ping').length >= 2, 5000);
 	expect(open(s)).toBe(1);
-	await wait(700);
-	expect(open(s)).toBe(0);
+	await until(() => open(s) === 0, 10_000);
+	expect(Date.now() - used).toBeGreaterThanOrEqual(1500 - 150);
 	expect((await client.request(order)).kind).toBe('answer');
 	expect(client.opened).toBe(2);
 });
