@@ -4,12 +4,12 @@
  * workflow exactly once (n8n's own static-data persistence and sqlite database in between).
  * Needs `npm run build`; set BYBIT_SKIP_E2E=1 to skip.
  */
-import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
 import * as runtime from '../../scripts/runtime';
+import { n8nProcess } from './n8nProcess';
 import { activateArgs, IS_N8N_1, ownerSession, REAL_N8N } from './n8nLine';
 import { bybitCredRef, CRED_ID, freePort, HAS_TRIGGER, httpJson, REPO, sandboxCredentialData, sandboxOrder, startSandbox, waitFor, type Json, type Sandbox, type Workflow } from './support';
 
@@ -47,49 +47,9 @@ function workflow(id = WF): Workflow {
 	let env: NodeJS.ProcessEnv;
 	let base = '';
 	let apiKey = '';
-	let child: ChildProcess | undefined;
-	let exited: Promise<number | null> = Promise.resolve(null);
 	const redact = (s: string) => (sandbox ? s.split(sandbox.control.defaultKey.secret).join('***') : s);
 
-	async function n8n(args: string[]): Promise<void> {
-		const r = await runtime.runN8n(args, env, { timeoutMs: 180_000 });
-		if (r.code !== 0) throw new Error(`n8n ${args.join(' ')} exited with ${r.code}:\n${redact(`${r.stdout}\n${r.stderr}`).slice(-3000)}`);
-	}
-
-	let starts = 0;
-	async function start(): Promise<void> {
-		let output = '';
-		const logFile = path.join(userFolder, `n8n-start-${++starts}.log`);
-		const proc = spawn(runtime.nodeBin(), [runtime.n8nBin(), 'start'], { env, cwd: userFolder, stdio: ['ignore', 'pipe', 'pipe'] });
-		child = proc;
-		exited = new Promise((r) => proc.once('exit', (code) => r(code)));
-		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(() => reject(new Error(`n8n not ready after 180 s:\n${redact(output).slice(-3000)}`)), 180_000);
-			const onData = (d: Buffer) => {
-				output += d.toString();
-				fs.appendFileSync(logFile, redact(d.toString()));
-				if (output.includes('Editor is now accessible')) {
-					clearTimeout(timer);
-					resolve();
-				}
-			};
-			proc.stdout!.on('data', onData);
-			proc.stderr!.on('data', onData);
-			proc.once('exit', (code) => {
-				clearTimeout(timer);
-				reject(new Error(`n8n exited (${code}) before it was ready:\n${redact(output).slice(-3000)}`));
-			});
-		});
-	}
-
-	async function stop(): Promise<void> {
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const proc = child;
-		proc.kill('SIGTERM');
-		const t = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-		await exited;
-		clearTimeout(t);
-	}
+	const { n8n, start, stop } = n8nProcess(() => ({ env, userFolder }), redact);
 
 	/** orderLinkId -> how many trigger items of finished executions carry it. */
 	async function delivered(): Promise<Map<string, number>> {
