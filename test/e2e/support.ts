@@ -9,6 +9,9 @@ import * as net from 'net';
 import * as path from 'path';
 
 import { restAuthHeaders } from '../../credentials/common/bybit/signing';
+import { waitFor } from '../harness/waitFor';
+
+export { waitFor };
 
 // ---------------------------------------------------------------------------------------------
 // What this suite uses from the sandbox (test/sandbox). Loaded lazily so a skipped run needs none.
@@ -236,21 +239,6 @@ export async function sandboxOrder(sandbox: Sandbox, order: Json): Promise<Json>
 	}, 10_000, 300);
 	if (res.retCode !== 0) throw new Error(`the sandbox refused the test order: ${JSON.stringify(res).slice(0, 300)}`);
 	return res;
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 500): Promise<T> {
-	const t0 = Date.now();
-	let last: unknown;
-	for (;;) {
-		try {
-			const v = await fn();
-			if (v !== undefined && v !== false) return v as T;
-		} catch (e) {
-			last = e;
-		}
-		if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-		await new Promise((r) => setTimeout(r, everyMs));
-	}
 }
 
 /** Every order object in the sandbox state, wherever the state keeps them. */

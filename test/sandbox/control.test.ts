@@ -3,6 +3,7 @@ import { spawn } from 'child_process';
 import { join } from 'path';
 import { startSandbox, type Sandbox } from './index';
 import { call, ok, type Json } from './helpers';
+import { waitFor } from '../harness/waitFor';
 
 const LIN = { category: 'linear', symbol: 'BTCUSDT' };
 
@@ -61,7 +62,7 @@ describe('sandbox control', () => {
 		const slow = call(sb, 'POST', '/v5/order/create', { ...LIN, side: 'Buy', orderType: 'Limit', qty: '0.001', price: '60000', orderLinkId: 'slow-1' }).finally(() => (answered = true));
 		// the order exists while its answer is still held back
 		const made = () => ((sb.control.getState() as Json).orders as Json[]).some((o) => o.orderLinkId === 'slow-1');
-		for (const deadline = Date.now() + 10_000; !made() && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+		await waitFor('the order to exist', made, 10_000, 20);
 		expect(made()).toBe(true);
 		expect(answered).toBe(false);
 		expect((await slow).body.retCode).toBe(0);

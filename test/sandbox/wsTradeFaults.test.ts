@@ -2,6 +2,7 @@
 import { startSandbox, type Sandbox } from './index';
 import { call, connect, ok, sleep, type Json, type WsClient } from './helpers';
 import { authedTrade, resting } from './wsTradeHelpers';
+import { waitFor } from '../harness/waitFor';
 
 describe('sandbox /v5/trade faults and accounting', () => {
 	let sb: Sandbox;
@@ -15,14 +16,6 @@ describe('sandbox /v5/trade faults and accounting', () => {
 	});
 
 	const linkIds = async (): Promise<string[]> => (await ok(sb, 'GET', '/v5/order/realtime', { category: 'linear', symbol: 'BTCUSDT', limit: 50 })).list.map((o: Json) => o.orderLinkId);
-	/** Waits for `cond`, failing after `ms` (bounds a hang, not a speed). */
-	const until = async (cond: () => Promise<boolean>, ms: number) => {
-		const deadline = Date.now() + ms;
-		while (!(await cond())) {
-			if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-			await sleep(20);
-		}
-	};
 	const control = async (op: string, body: Json = {}) => (await fetch(`${sb.restUrl}/sandbox/${op}`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<Json>;
 
 	it('a REST create and a WS create share one budget (10/s linear): the 11th is refused on both', async () => {
@@ -69,7 +62,7 @@ describe('sandbox /v5/trade faults and accounting', () => {
 		const t0 = Date.now();
 		let answered = false;
 		const answer = c.op('order.create', resting('slow')).finally(() => (answered = true));
-		await until(async () => (await linkIds()).includes('slow'), 10_000);
+		await waitFor('the order to exist', async () => (await linkIds()).includes('slow'), 10_000, 20);
 		expect(answered).toBe(false);
 		expect(sb.control.tradeFrames().find((f) => f.op === 'order.create')?.status).toBe('pending');
 		expect((await answer).retCode).toBe(0);

@@ -7,6 +7,7 @@
 import { WebSocketServer, type WebSocket as WsSocket } from 'ws';
 
 import { TradeClient, type TradeTimings } from '../../../../nodes/Bybit/transport/tradeSocket';
+import { waitFor } from '../../../harness/waitFor';
 
 interface Server {
 	url: string;
@@ -51,15 +52,6 @@ async function server(): Promise<Server> {
 
 const fast: TradeTimings = { answerTimeoutMs: 2000, connectTimeoutMs: 2000, pingIntervalMs: 150, pongTimeoutMs: 300, idleMs: 700 };
 const order = (reqId: string) => JSON.stringify({ reqId, header: { 'X-BAPI-TIMESTAMP': String(Date.now()) }, op: 'order.create', args: [{ category: 'linear' }] });
-const wait = async (ms: number) => await new Promise((r) => setTimeout(r, ms));
-/** Waits for `cond`, failing after `ms` (a deadline that bounds a hang, not a speed). */
-const until = async (cond: () => boolean, ms: number) => {
-	const deadline = Date.now() + ms;
-	while (!cond()) {
-		if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-		await wait(20);
-	}
-};
 const open = (s: Server) => s.sockets.filter((ws) => ws.readyState === ws.OPEN).length;
 
 let s: Server;
@@ -88,9 +80,9 @@ it('pings while in use, then closes when idle; the next request opens a new conn
 	client = new TradeClient(s.url, () => ['key', Date.now() + 10_000, 'sig'], (t) => t, { ...fast, pongTimeoutMs: 2000, idleMs: 1500 });
 	await client.request(order);
 	const used = Date.now();
-	await until(() => s.frames.filter((f) => f.op === 'ping').length >= 2, 5000);
+	await waitFor('two pings', () => s.frames.filter((f) => f.op === 'ping').length >= 2, 5000, 20);
 	expect(open(s)).toBe(1);
-	await until(() => open(s) === 0, 10_000);
+	await waitFor('the idle close', () => open(s) === 0, 10_000, 20);
 	expect(Date.now() - used).toBeGreaterThanOrEqual(1500 - 150);
 	expect((await client.request(order)).kind).toBe('answer');
 	expect(client.opened).toBe(2);
