@@ -15,6 +15,7 @@ import { resetRateLimiter } from '../../nodes/Bybit/transport/rateLimiter';
 import { closeTradeClients, TRADE_TIMINGS } from '../../nodes/Bybit/transport/tradeSocket';
 import { runBybit, sandboxCredentials } from '../harness/execute';
 import { prng } from '../harness/prng';
+import { armRestFault } from './injector';
 import { startSandbox, type Sandbox } from '../sandbox';
 
 jest.setTimeout(240_000);
@@ -22,6 +23,8 @@ jest.setTimeout(240_000);
 const KEYS = 10; // the transport paces 10 creates/s per key: ten keys run side by side
 type Entry = 'rest' | 'websocket';
 const ORDERS: Record<Entry, number> = { rest: 1_000, websocket: 500 };
+/** How a create reaches the sandbox on each entry: its REST path, or its op on /v5/trade. */
+const CREATE: Record<Entry, string> = { rest: '/v5/order/create', websocket: 'order.create' };
 const saved = { ...TRADE_TIMINGS };
 
 let sandbox: Sandbox;
@@ -39,22 +42,15 @@ afterEach(async () => {
 /** Arms one fault on the path the orders take; returns its name. */
 function arm(entry: Entry, roll: number): string {
 	const c = sandbox.control;
-	const op = 'order.create';
-	const faults: Array<[number, string, () => unknown]> =
-		entry === 'websocket'
-			? [
-					[0.3, 'acceptThenDrop', () => c.tradeFault('dropAfterAccept', { op })],
-					[0.5, 'reset', () => c.tradeFault('dropBeforeAccept', { op })],
-					[0.65, 'lateAnswer', () => c.tradeFault('delay', { op, ms: 1500 })],
-					[0.75, 'serverClose', () => c.closeTradeSockets()],
-					[1, 'rateLimited', () => c.tradeFault('rateLimit', { op })],
-				]
-			: [
-					[0.35, 'acceptThenDrop', () => c.acceptThenDrop(1, '/v5/order/create')],
-					[0.55, 'reset', () => c.dropNext(1, '/v5/order/create')],
-					[0.8, 'http503', () => c.failNext(1, 503, '/v5/order/create')],
-					[1, 'rateLimited', () => c.forceRateLimit(1)],
-				];
+	if (entry === 'rest') return armRestFault(c, CREATE.rest, roll, [0.35, 0.55, 0.8]);
+	const op = CREATE.websocket;
+	const faults: Array<[number, string, () => unknown]> = [
+		[0.3, 'acceptThenDrop', () => c.tradeFault('dropAfterAccept', { op })],
+		[0.5, 'reset', () => c.tradeFault('dropBeforeAccept', { op })],
+		[0.65, 'lateAnswer', () => c.tradeFault('delay', { op, ms: 1500 })],
+		[0.75, 'serverClose', () => c.closeTradeSockets()],
+		[1, 'rateLimited', () => c.tradeFault('rateLimit', { op })],
+	];
 	const [, name, inject] = faults.find(([upTo]) => roll < upTo) ?? faults[faults.length - 1];
 	inject();
 	return name;
@@ -71,7 +67,7 @@ it.each(['rest', 'websocket'] as const)('order entry %s: creates under injected 
 	let skewedAt = 0;
 	let skewed = false;
 	sandbox.control.onArrival((via, name) => {
-		if (entry === 'rest' ? via !== 'rest' || name !== '/v5/order/create' : via !== 'websocket' || name !== 'order.create') return;
+		if (via !== entry || name !== CREATE[entry]) return;
 		const n = ++arrivals;
 		if (n % 4 === 0) {
 			sandbox.control.clearFaults();
@@ -121,8 +117,8 @@ it.each(['rest', 'websocket'] as const)('order entry %s: creates under injected 
 	const lost = ORDER_COUNT - perLinkId.size;
 	const failed = outputs.filter((o) => o.json.error !== undefined);
 	const recovered = outputs.filter((o) => o.json.recovered !== undefined).length;
-	const creates = sandbox.control.requests().filter((r) => r.path === '/v5/order/create');
-	const frames = sandbox.control.tradeFrames().filter((f) => f.op === 'order.create');
+	const creates = sandbox.control.requests().filter((r) => r.path === CREATE.rest);
+	const frames = sandbox.control.tradeFrames().filter((f) => f.op === CREATE.websocket);
 	process.stdout.write(
 		`fault suite (orders, ${entry}): ${ORDER_COUNT} creates over ${KEYS} keys in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
 			`injected ${Object.entries(injected).map(([k, v]) => `${k} ${v}`).join(', ')}; ` +
