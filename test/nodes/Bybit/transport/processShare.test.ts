@@ -97,7 +97,7 @@ describe('acquire with bonus slots', () => {
 		observe('k|/v5/order/create', { limit: 10, remaining: 10 }, 4);
 		const t0 = Date.now();
 		for (let i = 0; i < 7; i++) settle(await acquire('k|/v5/order/create', 10, 1, 4));
-		expect(Date.now() - t0).toBeLessThan(200);
+		expect(Date.now() - t0).toBeLessThan(500); // no window waited (that takes 1000 ms); room for a busy machine
 		const timers = jest.spyOn(global, 'setTimeout');
 		await acquire('k|/v5/order/create', 10, 1, 4);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
