@@ -59,9 +59,9 @@ describe('latency proxy', () => {
 		const second = Date.now() - t;
 		agent.destroy();
 		expect(first).toBeGreaterThanOrEqual(setup + 2 * D - 2);
-		expect(first).toBeLessThan(setup + 2 * D + setup); // set-up paid once
+		expect(first).toBeLessThan(setup + 2 * D + setup - 10); // set-up paid once (twice is at least 2 setup + 2d)
 		expect(second).toBeGreaterThanOrEqual(2 * D - 2);
-		expect(second).toBeLessThan(2 * D + setup); // and not again on the kept-open connection
+		expect(second).toBeLessThan(2 * D + setup - 10); // and not again on the kept-open connection
 		expect(proxy.connections).toHaveLength(1);
 		expect(proxy.connections[0]).toMatchObject({ kind: 'rest', path: '/v5/a', requests: 2, paths: ['/v5/a', '/v5/b'] });
 		expect(proxy.connections[0].setupWaitMs).toBeGreaterThan(setup - 10);
