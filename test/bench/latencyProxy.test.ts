@@ -5,7 +5,7 @@ import * as net from 'net';
 import { startLatencyProxy, type LatencyProxy } from '../../bench/latencyProxy';
 
 // d is large enough that each upper bound below, which tells the modelled delays from a proxy that
-// paid one twice, leaves a whole set-up (>= 200 ms) for a busy machine's scheduling
+// paid one twice, leaves almost a whole set-up (190 ms or more) for a busy machine's scheduling
 const D = 100;
 
 /** An echo server that also answers HTTP requests (`ok <path>`). */
